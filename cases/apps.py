@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Familier og forløb")
+
+    def ready(self) -> None:
+        from cases import panels
+        from familieberedskab import startpage
+
+        for panel in (
+            panels.my_families,
+            panels.my_courses,
+            panels.provider_overview,
+            panels.aggregates,
+        ):
+            startpage.register(panel)

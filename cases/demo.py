@@ -1,0 +1,180 @@
+"""Fictional families for demo mode and benchmarks. Names are invented; CPR numbers are
+valid in format but fictional by construction (see ``cpr.fictional``)."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import cpr
+from cases.models import Course, CourseStatus, Family, FamilyMember, MemberKind, TeamAssignment
+from staffing.models import Organisation, Role, User
+
+_SURNAMES = [
+    "Holmgård",
+    "Birkelund",
+    "Engtoft",
+    "Skovbæk",
+    "Lykkeberg",
+    "Mølleå",
+    "Rosendahl",
+    "Kjærsgaard",
+    "Fjordvang",
+    "Stenholt",
+    "Agerlund",
+    "Bøgely",
+    "Granhøj",
+    "Lindevang",
+]
+_FEMALE = [
+    "Sofie",
+    "Ida",
+    "Freja",
+    "Maja",
+    "Nora",
+    "Alma",
+    "Aya",
+    "Lærke",
+    "Mette",
+    "Hanne",
+    "Camilla",
+    "Sara",
+    "Amina",
+    "Zeynep",
+]
+_MALE = [
+    "Noah",
+    "Oscar",
+    "William",
+    "Malthe",
+    "Elias",
+    "Karl",
+    "Omar",
+    "Jonas",
+    "Thomas",
+    "Martin",
+    "Kasper",
+    "Ali",
+    "Mikkel",
+    "Emil",
+]
+_STREETS = [
+    "Strandgårdsvej",
+    "Vejleåvej",
+    "Ishøj Stationsvej",
+    "Tranegilde Strandvej",
+    "Vallensbæk Torvevej",
+    "Pilemøllevej",
+    "Gadekærvej",
+]
+_LANGUAGES = ["dansk"] * 6 + ["arabisk", "tyrkisk", "somali", "urdu"]
+
+
+def _person(rng: random.Random, born: dt.date, surname: str) -> dict[str, object]:
+    female = rng.random() < 0.5
+    digits = cpr.fictional(born, female=female, rng=rng)
+    return {
+        "first_name": rng.choice(_FEMALE if female else _MALE),
+        "last_name": surname,
+        "birth_date": born,
+        "cpr": digits,
+        "female": female,
+    }
+
+
+def _birth_date(rng: random.Random, min_age: int, max_age: int) -> dt.date:
+    today = timezone.localdate()
+    return today - dt.timedelta(days=rng.randint(min_age * 365 + 1, max_age * 365 - 1))
+
+
+@transaction.atomic
+def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int:
+    """Create ``count`` fictional families spread over the demo municipalities and rådgivere.
+
+    About a third get an active course at Familieværkstedet with the demo behandler and
+    pædagog. Bulk inserts, so ``count`` can be tens of thousands for benchmarks.
+    """
+    rng = random.Random(seed)
+    caseworkers = [users["radgiver"], users["radgiver2"], users["radgiver.vallensbaek"]]
+    provider = Organisation.objects.get(name="Familieværkstedet")
+    today = timezone.localdate()
+    start_index = Family.objects.count()
+
+    families, member_rows = [], []
+    for i in range(count):
+        caseworker = caseworkers[i % len(caseworkers)]
+        surname = rng.choice(_SURNAMES)
+        families.append(
+            Family(
+                name=f"Familien {surname}",
+                municipality_id=caseworker.organisation_id,
+                caseworker=caseworker,
+                created_by=caseworker,
+                street_address=f"{rng.choice(_STREETS)} {rng.randint(1, 140)}",
+                postal_code="2635" if caseworker.organisation.municipality_code == 183 else "2625",
+                city="Ishøj" if caseworker.organisation.municipality_code == 183 else "Vallensbæk",
+            )
+        )
+        people = [
+            (MemberKind.CAREGIVER, _person(rng, _birth_date(rng, 22, 48), surname))
+            for _ in range(rng.choice([1, 2, 2]))
+        ]
+        people += [
+            (MemberKind.CHILD, _person(rng, _birth_date(rng, 0, 17), surname))
+            for _ in range(rng.randint(1, 4))
+        ]
+        member_rows.append(people)
+    Family.objects.bulk_create(families, batch_size=1000)
+
+    members, courses = [], []
+    used: set[str] = set(
+        FamilyMember.objects.exclude(cpr_hash=None).values_list("cpr_hash", flat=True)
+    )
+    for family, people in zip(families, member_rows, strict=True):
+        for kind, p in people:
+            member = FamilyMember(
+                family=family,
+                kind=kind,
+                first_name=p["first_name"],
+                last_name=p["last_name"],
+                birth_date=p["birth_date"],
+                language=rng.choice(_LANGUAGES),
+                relation=(
+                    "barn" if kind == MemberKind.CHILD else ("mor" if p["female"] else "far")
+                ),
+            )
+            member.interpreter_needed = member.language != "dansk" and rng.random() < 0.5
+            member.set_cpr(p["cpr"])
+            if member.cpr_hash in used:  # vanishingly rare; keep the unique key intact
+                member.set_cpr(None)
+            used.add(member.cpr_hash)
+            members.append(member)
+        if rng.random() < 0.35:
+            start = today - dt.timedelta(days=rng.randint(7, 300))
+            courses.append(
+                Course(
+                    family=family, provider=provider, status=CourseStatus.ACTIVE, start_date=start
+                )
+            )
+    FamilyMember.objects.bulk_create(members, batch_size=2000)
+    Course.objects.bulk_create(courses, batch_size=1000)
+    TeamAssignment.objects.bulk_create(
+        [
+            TeamAssignment(
+                course=c,
+                user=users[name],
+                role=role,
+                hours_per_week=Decimal(hours),
+                starts_on=c.start_date,
+            )
+            for c in courses[:40]
+            for name, role, hours in (
+                ("behandler", Role.BEHANDLER, "12"),
+                ("paedagog", Role.PAEDAGOG, "15"),
+            )
+        ],
+        batch_size=1000,
+    )
+    return start_index + count

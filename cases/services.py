@@ -1,0 +1,181 @@
+"""Writes and audited reads of families and their members."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from cases.models import Family, FamilyMember
+from familieberedskab.audit import audit_log, audit_log_list
+from familieberedskab.models import AuditAction
+from familieberedskab.permissions import Perm, has_permission, permissions_of
+from staffing.models import Organisation, Role, User
+
+# Fields whose values are personal data: the audit trail records their names only.
+_FAMILY_FIELDS = (
+    "name",
+    "municipality_id",
+    "caseworker_id",
+    "street_address",
+    "postal_code",
+    "city",
+)
+_MEMBER_FIELDS = (
+    "kind",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "relation",
+    "language",
+    "interpreter_needed",
+    "cpr_hash",
+)
+_NON_PERSONAL = {"municipality_id", "caseworker_id", "kind", "interpreter_needed", "language"}
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    """One member as entered: ``member`` is None for a new one; ``cpr`` is '' to keep."""
+
+    data: dict[str, object]
+    cpr: str = ""
+    member: FamilyMember | None = None
+    delete: bool = False
+
+
+def get_family_for_user(user: User, pk: int, *, perm: Perm = Perm.FAMILY_VIEW) -> Family:
+    """The family if ``user`` may ``perm`` it: 403 without the function, 404 outside the scope.
+
+    Writes the read to the audit trail.
+    """
+    if perm not in permissions_of(user):
+        raise PermissionDenied
+    scope = (
+        Family.objects.changeable_by(user)
+        if perm == Perm.FAMILY_CHANGE
+        else Family.objects.visible_to(user)
+    )
+    try:
+        family = scope.select_related("municipality", "caseworker").get(pk=pk)
+    except Family.DoesNotExist:
+        raise Http404 from None
+    if perm == Perm.FAMILY_VIEW:
+        audit_log(by=user, action=AuditAction.VIEW, obj=family, family_id=family.pk)
+    return family
+
+
+def families_listed(*, by: User, families: list[Family], detail: str = "") -> None:
+    """A list of families was shown: one audit row per family shown."""
+    audit_log_list(by=by, objects=families, family_ids=[f.pk for f in families], detail=detail)
+
+
+def family_search_logged(*, by: User, query: str, looks_like_cpr: bool) -> None:
+    """Searches are audited with their criterion; a CPR number only as 'CPR-søgning'."""
+    detail = _("CPR-søgning") if looks_like_cpr else f"navn: {query}"
+    audit_log(by=by, action=AuditAction.SEARCH, object_type="cases.family", detail=detail)
+
+
+def _check_municipality(by: User, municipality: Organisation) -> None:
+    if not municipality.is_municipality or municipality.pk != by.organisation_id:
+        raise ValidationError(_("Du kan kun registrere familier i din egen kommune."))
+
+
+def _audit_values(instance: object, names: list[str]) -> dict[str, object]:
+    return {n: getattr(instance, n) for n in names if n in _NON_PERSONAL}
+
+
+def _save_members(*, by: User, family: Family, members: list[MemberInput]) -> None:
+    for entry in members:
+        member = entry.member
+        if entry.delete:
+            if member is not None and member.pk:
+                pk = member.pk
+                member.delete()
+                audit_log(
+                    by=by,
+                    action=AuditAction.DELETE,
+                    object_type="cases.familymember",
+                    family_id=family.pk,
+                    detail=f"id {pk}",
+                )
+            continue
+        is_new = member is None or member.pk is None
+        member = member or FamilyMember(family=family)
+        before = {n: getattr(member, n) for n in _MEMBER_FIELDS}
+        for name, value in entry.data.items():
+            setattr(member, name, value)
+        if entry.cpr:
+            member.set_cpr(entry.cpr)
+        member.family = family
+        member.full_clean(exclude=["family"])
+        member.save()
+        changed = [n for n in _MEMBER_FIELDS if before.get(n) != getattr(member, n)]
+        if is_new or changed:
+            fields = ["cpr" if n == "cpr_hash" else n for n in changed]
+            audit_log(
+                by=by,
+                action=AuditAction.CREATE if is_new else AuditAction.UPDATE,
+                obj=member,
+                family_id=family.pk,
+                fields=fields,
+                values=_audit_values(member, changed),
+            )
+
+
+@transaction.atomic
+def family_create(*, by: User, data: dict[str, object], members: list[MemberInput]) -> Family:
+    """A rådgiver registers a family of their own municipality with its members."""
+    if not has_permission(by, Perm.FAMILY_CREATE) or not by.has_role(Role.RADGIVER):
+        raise PermissionDenied
+    _check_municipality(by, data["municipality"])
+    family = Family(**data, caseworker=by, created_by=by)
+    family.full_clean()
+    family.save()
+    audit_log(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=family,
+        family_id=family.pk,
+        fields=list(_FAMILY_FIELDS),
+        values=_audit_values(family, list(_FAMILY_FIELDS)),
+    )
+    _save_members(by=by, family=family, members=members)
+    return family
+
+
+@transaction.atomic
+def family_update(
+    *, by: User, family: Family, data: dict[str, object], members: list[MemberInput]
+) -> Family:
+    """The family's rådgiver corrects master data and members."""
+    if not has_permission(by, Perm.FAMILY_CHANGE, obj=family):
+        raise PermissionDenied
+    _check_municipality(by, data.get("municipality", family.municipality))
+    before = {n: getattr(family, n) for n in _FAMILY_FIELDS}
+    for name, value in data.items():
+        setattr(family, name, value)
+    family.full_clean()
+    family.save()
+    changed = [n for n in _FAMILY_FIELDS if before[n] != getattr(family, n)]
+    if changed:
+        audit_log(
+            by=by,
+            action=AuditAction.UPDATE,
+            obj=family,
+            family_id=family.pk,
+            fields=changed,
+            values=_audit_values(family, changed),
+        )
+    _save_members(by=by, family=family, members=members)
+    return family
+
+
+@transaction.atomic
+def member_cpr_reveal(*, by: User, member: FamilyMember) -> str:
+    """The full CPR number, for a role that needs it; every reveal is audited."""
+    if not has_permission(by, Perm.FAMILY_VIEW_FULL_CPR, obj=member.family):
+        raise PermissionDenied
+    audit_log(by=by, action=AuditAction.CPR_REVEAL, obj=member, family_id=member.family_id)
+    return member.cpr_digits()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.family_list, name="family_list"),
+    path("ny/", views.family_create, name="family_create"),
+    path("<int:pk>/", views.family_detail, name="family_detail"),
+    path("<int:pk>/ret/", views.family_edit, name="family_edit"),
+    path("<int:pk>/medlem/<int:member_pk>/cpr/", views.member_cpr_reveal, name="member_cpr_reveal"),
+]

@@ -1,0 +1,41 @@
+"""Load the fictional demo world: organisations, staff in every role, families."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cases.demo import load_families
+from cases.models import Family
+from staffing.demo import DEMO_PASSWORD, DEMO_USERS, load_people
+
+
+class Command(BaseCommand):
+    help = "Indlæs fiktive demodata (organisationer, medarbejdere, familier)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--families",
+            type=int,
+            default=12,
+            help="Antal familier at oprette (fx 10000 til benchmarks).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Opret kun familier, hvis der ingen er i forvejen.",
+        )
+        parser.add_argument("--seed", type=int, default=183)
+
+    def handle(
+        self, *args: object, families: int, if_empty: bool, seed: int, **options: object
+    ) -> None:
+        if not (settings.DEBUG or settings.DEMO_MODE):
+            raise CommandError("Demodata kan kun indlæses med DEBUG eller DEMO_MODE slået til.")
+        if families < 0:
+            raise CommandError("--families skal være 0 eller mere.")
+        users = load_people()
+        if not (if_empty and Family.objects.exists()):
+            total = load_families(users=users, count=families, seed=seed + Family.objects.count())
+            self.stdout.write(f"Familier i alt: {total}")
+        self.stdout.write(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {spec.username:<22} {spec.full_name} ({spec.organisation})")

@@ -1,0 +1,113 @@
+"""The access policy, in one place.
+
+Two questions, answered here and nowhere else:
+
+* *May this user do this kind of thing?* — :func:`has_permission`, from the role map.
+* *Which families may this user see or change?* — :func:`family_scope`, a ``Q`` filter used
+  by ``Family.objects.visible_to(user)`` / ``changeable_by(user)`` in every view, export and
+  task.
+
+The default is nothing: a role sees only what a rule below grants. Projektleder sees
+aggregates only, administrators manage users but never read case files.
+"""
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db.models import Q
+
+from staffing.models import PRACTITIONER_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from staffing.models import User
+
+
+class Perm(StrEnum):
+    FAMILY_VIEW = "family.view"
+    FAMILY_CREATE = "family.create"
+    FAMILY_CHANGE = "family.change"
+    FAMILY_VIEW_FULL_CPR = "family.view_full_cpr"
+    AUDIT_VIEW = "audit.view"
+    STATS_VIEW = "stats.view"
+    STAFF_MANAGE = "staff.manage"
+
+
+_PRACTITIONER = frozenset({Perm.FAMILY_VIEW})
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.RADGIVER: frozenset(
+        {Perm.FAMILY_VIEW, Perm.FAMILY_CREATE, Perm.FAMILY_CHANGE, Perm.FAMILY_VIEW_FULL_CPR}
+    ),
+    Role.BEHANDLER: _PRACTITIONER,
+    Role.PAEDAGOG: _PRACTITIONER,
+    Role.PSYKOLOG: _PRACTITIONER,
+    Role.LEDER: frozenset({Perm.FAMILY_VIEW, Perm.AUDIT_VIEW, Perm.STATS_VIEW}),
+    Role.PROJEKTLEDER: frozenset({Perm.STATS_VIEW}),
+    Role.ADMINISTRATOR: frozenset({Perm.STAFF_MANAGE}),
+}
+assert set(ROLE_PERMISSIONS) == set(Role.values), "every role needs an entry"
+
+
+def permissions_of(user: "User | AnonymousUser") -> frozenset[Perm]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    granted: set[Perm] = set()
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def has_permission(user: "User | AnonymousUser", perm: Perm, *, obj: object = None) -> bool:
+    """May ``user`` do ``perm`` — and, given ``obj`` (a Family), on that family?"""
+    if perm not in permissions_of(user):
+        return False
+    if obj is None:
+        return True
+    family_model = apps.get_model("cases", "Family")
+    if not isinstance(obj, family_model):
+        raise TypeError(f"no object rule for {type(obj).__name__}")
+    scope = (
+        family_model.objects.changeable_by
+        if perm == Perm.FAMILY_CHANGE
+        else family_model.objects.visible_to
+    )
+    return scope(user).filter(pk=obj.pk).exists()
+
+
+_NOTHING = Q(pk__in=[])
+
+
+def family_scope(user: "User | AnonymousUser", *, change: bool = False) -> Q:
+    """The families ``user`` may see (or, with ``change``, change), as a filter on Family.
+
+    * familierådgiver: families of their own municipality that they own (are the caseworker
+      for) or created;
+    * familiebehandler, pædagog, psykolog: families of a course they are assigned to now;
+    * leder: families with a course at their provider, or — for a leader on the authority
+      side — families of their municipality;
+    * projektleder, administrator: none.
+
+    Only the rådgiver changes a family's master data.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    perm = Perm.FAMILY_CHANGE if change else Perm.FAMILY_VIEW
+    if perm not in permissions_of(user):
+        return _NOTHING
+
+    q = _NOTHING
+    if user.has_role(Role.RADGIVER):
+        q |= Q(municipality_id=user.organisation_id) & (Q(caseworker=user) | Q(created_by=user))
+    if change:
+        return q
+
+    if user.roles & PRACTITIONER_ROLES:
+        assignments = apps.get_model("cases", "TeamAssignment").objects.current().filter(user=user)
+        q |= Q(pk__in=assignments.values("course__family_id"))
+    if user.has_role(Role.LEDER):
+        courses = apps.get_model("cases", "Course").objects.filter(provider_id=user.organisation_id)
+        q |= Q(pk__in=courses.values("family_id")) | Q(municipality_id=user.organisation_id)
+    return q

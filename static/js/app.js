@@ -1,0 +1,19 @@
+// Progressive enhancement only: every page works without this file.
+"use strict";
+
+// "Tilføj person": clone the formset's empty form and bump TOTAL_FORMS.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-formset-add]");
+  if (!button) return;
+  const prefix = button.dataset.formsetAdd;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const template = document.getElementById(`${prefix}-empty`);
+  const target = document.getElementById(`${prefix}-forms`);
+  if (!total || !template || !target) return;
+  const index = Number(total.value);
+  const html = template.innerHTML.replaceAll("__prefix__", String(index));
+  target.insertAdjacentHTML("beforeend", html);
+  total.value = String(index + 1);
+  const first = target.lastElementChild?.querySelector("select, input");
+  if (first) first.focus();
+});

@@ -1,0 +1,165 @@
+"""Shared fixtures: one small world of two municipalities, one provider and people in every role.
+
+``family`` belongs to Ishøj, its caseworker is ``radgiver``, and it has an active course at
+the provider with ``assigned_worker`` (behandler) and ``team_colleague`` (pædagog).
+"""
+
+import datetime as dt
+import os
+
+import pytest
+from django.db import connection
+
+from cases.models import Family
+from staffing.models import Role, User
+from tests.factories.cases import (
+    CourseFactory,
+    FamilyFactory,
+    FamilyMemberFactory,
+    TeamAssignmentFactory,
+    fictional_cpr,
+)
+from tests.factories.staffing import MunicipalityFactory, ProviderFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("FB_REQUIRE_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Service tests skip on the embedded default — unless CI demands the services."""
+    from django.conf import settings
+
+    is_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    for item in items:
+        if "postgres" in item.keywords and not is_pg:
+            if REQUIRE_SERVICES:
+                raise pytest.UsageError("FB_REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            if REQUIRE_SERVICES:
+                raise pytest.UsageError("FB_REQUIRE_SERVICES=1 but REDIS_URL is not set")
+            item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.OTP_REQUIRED = False
+    settings.SMALL_NUMBER_THRESHOLD = 5
+
+
+@pytest.fixture
+def ishoj(db: None):
+    return MunicipalityFactory(name="Ishøj Kommune", municipality_code=183)
+
+
+@pytest.fixture
+def vallensbaek(db: None):
+    return MunicipalityFactory(name="Vallensbæk Kommune", municipality_code=187)
+
+
+@pytest.fixture
+def provider(db: None, ishoj, vallensbaek):
+    org = ProviderFactory(name="Familieværkstedet")
+    org.serves.add(ishoj, vallensbaek)
+    return org
+
+
+@pytest.fixture
+def other_provider(db: None):
+    return ProviderFactory(name="Anden udfører")
+
+
+@pytest.fixture
+def radgiver(ishoj) -> User:
+    return UserFactory(
+        username="radgiver", full_name="Rikke Rådgiver", organisation=ishoj, roles=[Role.RADGIVER]
+    )
+
+
+@pytest.fixture
+def same_municipality_radgiver(ishoj) -> User:
+    return UserFactory(username="radgiver2", organisation=ishoj, roles=[Role.RADGIVER])
+
+
+@pytest.fixture
+def other_municipality_radgiver(vallensbaek) -> User:
+    return UserFactory(username="vallensbaek", organisation=vallensbaek, roles=[Role.RADGIVER])
+
+
+@pytest.fixture
+def assigned_worker(provider) -> User:
+    return UserFactory(username="behandler", organisation=provider, roles=[Role.BEHANDLER])
+
+
+@pytest.fixture
+def team_colleague(provider) -> User:
+    return UserFactory(username="paedagog", organisation=provider, roles=[Role.PAEDAGOG])
+
+
+@pytest.fixture
+def outsider(provider) -> User:
+    """A practitioner at the same provider who is not on this family's team."""
+    return UserFactory(username="psykolog", organisation=provider, roles=[Role.PSYKOLOG])
+
+
+@pytest.fixture
+def leader(provider) -> User:
+    return UserFactory(username="leder", organisation=provider, roles=[Role.LEDER])
+
+
+@pytest.fixture
+def other_provider_leader(other_provider) -> User:
+    return UserFactory(username="leder2", organisation=other_provider, roles=[Role.LEDER])
+
+
+@pytest.fixture
+def projektleder(provider) -> User:
+    return UserFactory(username="projektleder", organisation=provider, roles=[Role.PROJEKTLEDER])
+
+
+@pytest.fixture
+def administrator(provider) -> User:
+    return UserFactory(username="admin", organisation=provider, roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def family(ishoj, radgiver, provider, assigned_worker, team_colleague) -> Family:
+    family = FamilyFactory(
+        name="Familien Holmgård", municipality=ishoj, caseworker=radgiver, created_by=radgiver
+    )
+    FamilyMemberFactory(
+        family=family,
+        kind="caregiver",
+        first_name="Mette",
+        last_name="Holmgård",
+        birth_date=dt.date(1988, 5, 2),
+        cpr=fictional_cpr(dt.date(1988, 5, 2)),
+    )
+    FamilyMemberFactory(
+        family=family,
+        first_name="Noah",
+        last_name="Holmgård",
+        birth_date=dt.date(2016, 9, 30),
+        cpr=fictional_cpr(dt.date(2016, 9, 30)),
+    )
+    course = CourseFactory(family=family, provider=provider)
+    TeamAssignmentFactory(course=course, user=assigned_worker, role=Role.BEHANDLER)
+    TeamAssignmentFactory(course=course, user=team_colleague, role=Role.PAEDAGOG)
+    return family
+
+
+@pytest.fixture
+def other_family(vallensbaek, other_municipality_radgiver) -> Family:
+    family = FamilyFactory(
+        name="Familien Fjordvang",
+        municipality=vallensbaek,
+        caseworker=other_municipality_radgiver,
+        created_by=other_municipality_radgiver,
+    )
+    FamilyMemberFactory(family=family, first_name="Ida", last_name="Fjordvang")
+    return family
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
