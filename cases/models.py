@@ -44,9 +44,13 @@ class FamilyQuerySet(models.QuerySet):
         return self.filter(pk__in=members.values("family_id"))
 
     def for_list(self) -> "FamilyQuerySet":
-        return self.select_related("municipality", "caseworker").annotate(
-            children_count=Count("members", filter=Q(members__kind=MemberKind.CHILD)),
-        )
+        return (
+            self.select_related("municipality", "caseworker")
+            .annotate(
+                children_count=Count("members", filter=Q(members__kind=MemberKind.CHILD)),
+            )
+            .order_by("name", "pk")
+        )  # aggregation drops Meta.ordering
 
 
 class Family(models.Model):

@@ -87,6 +87,12 @@ def _audit_values(instance: object, names: list[str]) -> dict[str, object]:
 
 
 def _save_members(*, by: User, family: Family, members: list[MemberInput]) -> None:
+    # Compare with what is stored, not with the instance: a bound ModelForm has already
+    # copied the new values onto it.
+    stored = {
+        row["pk"]: row
+        for row in FamilyMember.objects.filter(family=family).values("pk", *_MEMBER_FIELDS)
+    }
     for entry in members:
         member = entry.member
         if entry.delete:
@@ -103,7 +109,7 @@ def _save_members(*, by: User, family: Family, members: list[MemberInput]) -> No
             continue
         is_new = member is None or member.pk is None
         member = member or FamilyMember(family=family)
-        before = {n: getattr(member, n) for n in _MEMBER_FIELDS}
+        before = stored.get(member.pk, {})
         for name, value in entry.data.items():
             setattr(member, name, value)
         if entry.cpr:
@@ -153,7 +159,7 @@ def family_update(
     if not has_permission(by, Perm.FAMILY_CHANGE, obj=family):
         raise PermissionDenied
     _check_municipality(by, data.get("municipality", family.municipality))
-    before = {n: getattr(family, n) for n in _FAMILY_FIELDS}
+    before = Family.objects.filter(pk=family.pk).values(*_FAMILY_FIELDS).get()
     for name, value in data.items():
         setattr(family, name, value)
     family.full_clean()

@@ -81,11 +81,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "familieberedskab.middleware.SessionLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "familieberedskab.middleware.OTPRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -251,14 +251,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Hourly; scripts/stack_smoke.sh shortens it to see beat send a task within seconds.
+BEAT_HOUSEKEEPING_SECONDS = env.int("BEAT_HOUSEKEEPING_SECONDS", default=60 * 60)
 CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {
         "task": "familieberedskab.tasks.sessions_clear_expired",
-        "schedule": 60 * 60,
+        "schedule": BEAT_HOUSEKEEPING_SECONDS,
     },
     "lockouts-clear-expired": {
         "task": "familieberedskab.tasks.lockouts_clear_expired",
-        "schedule": 60 * 60,
+        "schedule": BEAT_HOUSEKEEPING_SECONDS,
     },
 }
 
