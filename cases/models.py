@@ -218,6 +218,15 @@ class Course(models.Model):
     )
     start_date = models.DateField(_("startdato"), null=True, blank=True)
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
+    granted_hours = models.DecimalField(
+        _("bevilget intensitet (timer pr. uge)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    start_meeting_date = models.DateField(_("opstartsmøde"), null=True, blank=True)
+    first_follow_up = models.DateField(_("første opfølgningsmøde"), null=True, blank=True)
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
 
     class Meta:
@@ -233,6 +242,11 @@ class Course(models.Model):
             models.CheckConstraint(
                 name="course_status_valid",
                 condition=Q(status__in=CourseStatus.values),
+            ),
+            models.CheckConstraint(
+                name="course_granted_hours_range",
+                condition=Q(granted_hours__isnull=True)
+                | Q(granted_hours__gt=0, granted_hours__lte=40),
             ),
         ]
 
@@ -295,7 +309,7 @@ class TeamAssignment(models.Model):
             ),
             models.CheckConstraint(
                 name="assignment_role_practitioner",
-                condition=Q(role__in=[r.value for r in PRACTITIONER_ROLES]),
+                condition=Q(role__in=sorted(r.value for r in PRACTITIONER_ROLES)),
             ),
         ]
 

@@ -174,3 +174,97 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+
+class CompetenceKind(models.TextChoices):
+    METHOD = "method", _("Metode / certificering")
+    EXPERTISE = "expertise", _("Særlig ekspertise")
+
+
+class Competence(models.Model):
+    """Reference data: a method (Signs of Safety, FIT, NVR, Marte Meo …) or an expertise tag
+    (infants and attachment, teenagers with anxiety …). Referrals name the family's challenges
+    with the same tags, which is what matching compares."""
+
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=CompetenceKind.choices)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("kompetence")
+        verbose_name_plural = _("kompetencer")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="competence_kind_valid", condition=Q(kind__in=CompetenceKind.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """What matching needs to know about a practitioner: hours and competences."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("medarbejder")
+    )
+    contracted_hours = models.DecimalField(
+        _("kontraktuelle timer pr. uge"),
+        max_digits=4,
+        decimal_places=1,
+        default=37,
+    )
+    flexible_share = models.PositiveSmallIntegerField(
+        _("andel fleksible timer (%)"),
+        default=0,
+        help_text=_("Andelen af timerne, der ligger aften, tidlig morgen og i weekender."),
+    )
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("medarbejderprofil")
+        verbose_name_plural = _("medarbejderprofiler")
+        constraints = [
+            models.CheckConstraint(
+                name="profile_hours_range",
+                condition=Q(contracted_hours__gte=0, contracted_hours__lte=60),
+            ),
+            models.CheckConstraint(
+                name="profile_flexible_share_range", condition=Q(flexible_share__lte=100)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class StaffCompetence(models.Model):
+    """A competence held by a practitioner; methods carry a certification date."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="competences", verbose_name=_("medarbejder")
+    )
+    competence = models.ForeignKey(
+        Competence, on_delete=models.PROTECT, related_name="holders", verbose_name=_("kompetence")
+    )
+    certified_on = models.DateField(_("certificeret"), null=True, blank=True)
+    expires_on = models.DateField(_("udløber"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("medarbejderkompetence")
+        verbose_name_plural = _("medarbejderkompetencer")
+        ordering = ["competence__kind", "competence__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "competence"], name="staffcompetence_unique"),
+            models.CheckConstraint(
+                name="staffcompetence_expiry_after_cert",
+                condition=Q(expires_on__isnull=True)
+                | Q(certified_on__isnull=True)
+                | Q(expires_on__gte=models.F("certified_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.competence}"
