@@ -1,13 +1,16 @@
 """Writes and audited reads of families and their members."""
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Family, FamilyMember
+from cases.models import Course, CourseStatus, Family, FamilyMember, TeamAssignment
 from familieberedskab.audit import audit_log, audit_log_list
 from familieberedskab.models import AuditAction
 from familieberedskab.permissions import Perm, has_permission, permissions_of
@@ -185,3 +188,63 @@ def member_cpr_reveal(*, by: User, member: FamilyMember) -> str:
         raise PermissionDenied
     audit_log(by=by, action=AuditAction.CPR_REVEAL, obj=member, family_id=member.family_id)
     return member.cpr_digits()
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    user: User
+    role: str
+    hours_per_week: Decimal
+
+
+@transaction.atomic
+def course_start(
+    *,
+    by: User,
+    family: Family,
+    provider: Organisation,
+    start_date: dt.date,
+    granted_hours: Decimal,
+    first_follow_up: dt.date,
+    team: list[TeamMember],
+    start_meeting_date: dt.date | None = None,
+) -> Course:
+    """A granted, matched referral becomes a course with its team (called by visitation).
+
+    The team's access starts today, so the assigned staff see the family at once even when
+    the course itself starts later; the course is active from its start date.
+    """
+    today = timezone.localdate()
+    course = Course(
+        family=family,
+        provider=provider,
+        status=CourseStatus.ACTIVE if start_date <= today else CourseStatus.PLANNED,
+        start_date=start_date,
+        granted_hours=granted_hours,
+        first_follow_up=first_follow_up,
+        start_meeting_date=start_meeting_date,
+    )
+    course.full_clean()
+    course.save()
+    audit_log(
+        by=by, action=AuditAction.CREATE, obj=course, family_id=family.pk, course_id=course.pk,
+        fields=["status", "start_date", "granted_hours", "first_follow_up", "start_meeting_date"],
+        values={"status": course.status, "start_date": str(start_date),
+                "granted_hours": str(granted_hours), "first_follow_up": str(first_follow_up)},
+    )
+    for member in team:
+        if member.role not in member.user.roles:
+            raise ValidationError(
+                _("%(user)s har ikke rollen %(role)s.") % {"user": member.user, "role": member.role}
+            )
+        assignment = TeamAssignment.objects.create(
+            course=course, user=member.user, role=member.role,
+            hours_per_week=member.hours_per_week, starts_on=today,
+        )
+        audit_log(
+            by=by, action=AuditAction.CREATE, obj=assignment, family_id=family.pk,
+            course_id=course.pk, fields=["user", "role", "hours_per_week"],
+            values={"user_id": member.user.pk, "role": member.role,
+                    "hours_per_week": str(member.hours_per_week)},
+        )
+    return course

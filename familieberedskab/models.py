@@ -76,3 +76,35 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only")
+
+
+class Notification(models.Model):
+    """An in-app message to one user (e-mailed too, without personal data, where configured)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("modtager"),
+    )
+    text = models.CharField(_("besked"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # Reminders carry a key so that a beat task run twice does not remind twice.
+    key = models.CharField(_("nøgle"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("læst"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikation")
+        verbose_name_plural = _("notifikationer")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="notification_unique_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

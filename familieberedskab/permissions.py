@@ -33,20 +33,41 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     STATS_VIEW = "stats.view"
     STAFF_MANAGE = "staff.manage"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_CREATE = "referral.create"
+    VISITATION_DECIDE = "visitation.decide"
+    ROSTER_MANAGE = "roster.manage"
+    PROFILE_EDIT_OWN = "profile.edit_own"
 
 
-_PRACTITIONER = frozenset({Perm.FAMILY_VIEW})
+_PRACTITIONER = frozenset({Perm.FAMILY_VIEW, Perm.PROFILE_EDIT_OWN})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.RADGIVER: frozenset(
-        {Perm.FAMILY_VIEW, Perm.FAMILY_CREATE, Perm.FAMILY_CHANGE, Perm.FAMILY_VIEW_FULL_CPR}
+        {
+            Perm.FAMILY_VIEW,
+            Perm.FAMILY_CREATE,
+            Perm.FAMILY_CHANGE,
+            Perm.FAMILY_VIEW_FULL_CPR,
+            Perm.REFERRAL_VIEW,
+            Perm.REFERRAL_CREATE,
+        }
     ),
     Role.BEHANDLER: _PRACTITIONER,
     Role.PAEDAGOG: _PRACTITIONER,
     Role.PSYKOLOG: _PRACTITIONER,
-    Role.LEDER: frozenset({Perm.FAMILY_VIEW, Perm.AUDIT_VIEW, Perm.STATS_VIEW}),
+    Role.LEDER: frozenset(
+        {
+            Perm.FAMILY_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.STATS_VIEW,
+            Perm.REFERRAL_VIEW,
+            Perm.VISITATION_DECIDE,
+            Perm.ROSTER_MANAGE,
+        }
+    ),
     Role.PROJEKTLEDER: frozenset({Perm.STATS_VIEW}),
-    Role.ADMINISTRATOR: frozenset({Perm.STAFF_MANAGE}),
+    Role.ADMINISTRATOR: frozenset({Perm.STAFF_MANAGE, Perm.ROSTER_MANAGE}),
 }
 assert set(ROLE_PERMISSIONS) == set(Role.values), "every role needs an entry"
 
@@ -61,11 +82,14 @@ def permissions_of(user: "User | AnonymousUser") -> frozenset[Perm]:
 
 
 def has_permission(user: "User | AnonymousUser", perm: Perm, *, obj: object = None) -> bool:
-    """May ``user`` do ``perm`` — and, given ``obj`` (a Family), on that family?"""
+    """May ``user`` do ``perm`` — and, given ``obj`` (a Family or Referral), on that object?"""
     if perm not in permissions_of(user):
         return False
     if obj is None:
         return True
+    referral_model = apps.get_model("visitation", "Referral")
+    if isinstance(obj, referral_model):
+        return referral_model.objects.filter(referral_scope(user), pk=obj.pk).exists()
     family_model = apps.get_model("cases", "Family")
     if not isinstance(obj, family_model):
         raise TypeError(f"no object rule for {type(obj).__name__}")
@@ -98,9 +122,13 @@ def family_scope(user: "User | AnonymousUser", *, change: bool = False) -> Q:
     if perm not in permissions_of(user):
         return _NOTHING
 
+    referrals = apps.get_model("visitation", "Referral").objects
     q = _NOTHING
     if user.has_role(Role.RADGIVER):
-        q |= Q(municipality_id=user.organisation_id) & (Q(caseworker=user) | Q(created_by=user))
+        referred = referrals.filter(referred_by=user).values("family_id")
+        q |= Q(municipality_id=user.organisation_id) & (
+            Q(caseworker=user) | Q(created_by=user) | Q(pk__in=referred)
+        )
     if change:
         return q
 
@@ -109,5 +137,33 @@ def family_scope(user: "User | AnonymousUser", *, change: bool = False) -> Q:
         q |= Q(pk__in=assignments.values("course__family_id"))
     if user.has_role(Role.LEDER):
         courses = apps.get_model("cases", "Course").objects.filter(provider_id=user.organisation_id)
-        q |= Q(pk__in=courses.values("family_id")) | Q(municipality_id=user.organisation_id)
+        submitted = referrals.exclude(status="draft").filter(provider_id=user.organisation_id)
+        q |= (
+            Q(pk__in=courses.values("family_id"))
+            | Q(pk__in=submitted.values("family_id"))
+            | Q(municipality_id=user.organisation_id)
+        )
+    return q
+
+
+def referral_scope(user: "User | AnonymousUser") -> Q:
+    """The referrals ``user`` may see, as a filter on Referral.
+
+    * familierådgiver: referrals they made, or for families they own, in their municipality
+      (drafts included);
+    * leder: submitted referrals to their provider, or — on the authority side — of families
+      of their municipality;
+    * everyone else: none (practitioners meet the family through its course).
+    """
+    if Perm.REFERRAL_VIEW not in permissions_of(user):
+        return _NOTHING
+    q = _NOTHING
+    if user.has_role(Role.RADGIVER):
+        q |= Q(family__municipality_id=user.organisation_id) & (
+            Q(referred_by=user) | Q(family__caseworker=user)
+        )
+    if user.has_role(Role.LEDER):
+        q |= ~Q(status="draft") & (
+            Q(provider_id=user.organisation_id) | Q(family__municipality_id=user.organisation_id)
+        )
     return q

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logning/", views.audit_list, name="audit_list"),
     path("konto/", include("staffing.urls")),
     path("familier/", include("cases.urls")),
+    path("visitation/", include("visitation.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     # Everyone signs in through one door, with the one-time code and the lockout.
     path(

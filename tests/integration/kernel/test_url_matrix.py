@@ -1,31 +1,25 @@
 """Every URL pattern, every role: anonymous → login; without the function → 403; outside the
 user's scope → 404 (never 403, which would reveal that the object exists).
 
-A new URL pattern fails ``test_every_url_pattern_is_in_the_matrix`` until it is added here.
+A new URL pattern fails ``test_every_url_pattern_is_in_the_matrix`` until it has a row: here
+for the kernel, staffing and cases, or in a ``routes_*.py`` module beside the app's tests
+(``tests/integration/<app>/routes_<area>.py``), which exports ``ROUTES`` and, if its routes
+need more objects than the shared world holds, ``extend_world(ctx)``.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.integration
 from familieberedskab.permissions import ROLE_PERMISSIONS, Perm
 from staffing.models import Role, User
 from tests.factories.cases import TeamAssignmentFactory
 from tests.factories.staffing import UserFactory
-
-
-@dataclass(frozen=True)
-class Route:
-    perm: Perm | None  # None: any signed-in user
-    method: str = "get"
-    ok: int = 200
-    kwargs: Callable[[dict], dict] | None = None  # in-scope object's kwargs
-    outside: Callable[[dict], dict] | None = None  # out-of-scope object's kwargs
-    public: bool = False
-    data: dict = field(default_factory=dict)
+from tests.integration.routes import Route
 
 
 def _family(ctx: dict) -> dict:
@@ -63,6 +57,20 @@ ROUTES: dict[str, Route] = {
     ),
 }
 # Django's admin (under admin/) has its own gate, administrators only: tested at the end.
+
+
+def _route_modules() -> list:
+    modules = []
+    for info in pkgutil.walk_packages(tests.integration.__path__, "tests.integration."):
+        if info.name.rsplit(".", 1)[-1].startswith("routes_"):
+            modules.append(importlib.import_module(info.name))
+    return modules
+
+
+for _module in _route_modules():
+    _clash = set(ROUTES) & set(_module.ROUTES)
+    assert not _clash, f"{_module.__name__} redefines {_clash}"
+    ROUTES.update(_module.ROUTES)
 
 
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
@@ -111,18 +119,23 @@ def world(
         Role.PROJEKTLEDER: projektleder,
         Role.ADMINISTRATOR: administrator,
     }
-    return {"family": family, "other_family": other_family, "users": users}
+    ctx = {"family": family, "other_family": other_family, "users": users}
+    for module in _route_modules():
+        if hasattr(module, "extend_world"):
+            module.extend_world(ctx)
+    return ctx
 
 
-def _call(client, route: Route, name: str, kwargs: dict | None):
+def _call(client, route: Route, name: str, kwargs: dict | None, ctx: dict | None = None):
     url = reverse(name, kwargs=kwargs or None)
-    return getattr(client, route.method)(url, route.data)
+    data = route.data(ctx) if callable(route.data) else route.data
+    return getattr(client, route.method)(url, data)
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_anonymous_is_sent_to_login(client, world, name: str) -> None:
     route = ROUTES[name]
-    response = _call(client, route, name, route.kwargs(world) if route.kwargs else None)
+    response = _call(client, route, name, route.kwargs(world) if route.kwargs else None, world)
     if route.public:
         assert response.status_code in (200, 302)
         if response.status_code == 302:
@@ -140,9 +153,10 @@ def test_role_gets_403_without_the_function_and_200_with_it(
     route = ROUTES[name]
     user: User = world["users"][role]
     client.force_login(user)
-    response = _call(client, route, name, route.kwargs(world) if route.kwargs else None)
+    response = _call(client, route, name, route.kwargs(world) if route.kwargs else None, world)
     allowed = route.perm is None or route.perm in ROLE_PERMISSIONS[role]
-    assert response.status_code == (route.ok if allowed else 403), (name, role)
+    expected = route.ok_by_role.get(role, route.ok) if allowed else 403
+    assert response.status_code == expected, (name, role)
 
 
 @pytest.mark.parametrize(
@@ -158,7 +172,7 @@ def test_role_gets_403_without_the_function_and_200_with_it(
 def test_object_outside_scope_is_404(client, world, name: str, role: str) -> None:
     route = ROUTES[name]
     client.force_login(world["users"][role])
-    response = _call(client, route, name, route.outside(world))
+    response = _call(client, route, name, route.outside(world), world)
     assert response.status_code == 404, (name, role)
 
 

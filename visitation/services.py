@@ -1,0 +1,865 @@
+"""Referral, visitation, waiting list and matching: steps 1–3 of a course (DOMAIN.md).
+
+Every write is one function here: keyword-only, acting user first, atomic, audited, and
+notifying the people who must act next once the transaction has committed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Course, CourseStatus, Family, FamilyMember, MemberKind, TeamAssignment
+from cases.services import TeamMember, course_start
+from familieberedskab.audit import audit_log
+from familieberedskab.models import AuditAction
+from familieberedskab.notifications import notify
+from familieberedskab.permissions import Perm, has_permission, permissions_of, referral_scope
+from staffing.models import Competence, Organisation, OrganisationKind, Role, User
+from visitation.models import (
+    AcuteApproval,
+    ApproverSide,
+    Decision,
+    DecisionKind,
+    DecisionRoute,
+    LegalBasis,
+    Matching,
+    ProgrammeCapacity,
+    Referral,
+    ReferralChild,
+    ReferralStatus,
+    VisitationMeeting,
+)
+
+ACUTE_FLAG_HOURS = 24
+ACUTE_REMINDER_HOURS = 12
+_REFERRAL_FIELDS = (
+    "concern",
+    "target_group",
+    "tried_before",
+    "investigation_date",
+    "investigation_done",
+    "child_plan_date",
+    "concern_source",
+    "concern_source_note",
+    "consent_given",
+    "child_views_heard",
+    "is_acute",
+    "pregnancy",
+    "requested_start",
+)
+# Non-personal referral fields whose values may go into the audit trail.
+_REFERRAL_PLAIN = {
+    "target_group",
+    "investigation_done",
+    "concern_source",
+    "consent_given",
+    "child_views_heard",
+    "is_acute",
+    "pregnancy",
+}
+
+
+# Reads ------------------------------------------------------------------------------------
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    return Referral.objects.filter(referral_scope(user))
+
+
+def with_head_decision(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Annotate the kind and route of the decision now at the head of each referral's chain."""
+    head = Decision.objects.filter(referral=OuterRef("pk"), replaced_by__isnull=True)
+    return referrals.annotate(
+        head_kind=Subquery(head.values("kind")[:1]),
+        head_route=Subquery(head.values("route")[:1]),
+        head_approvals=Subquery(head.annotate(n=Count("approvals")).values("n")[:1]),
+    )
+
+
+def get_referral_for_user(user: User, pk: int, *, perm: Perm = Perm.REFERRAL_VIEW) -> Referral:
+    """The referral if ``user`` may ``perm`` it: 403 without the function, 404 outside scope.
+    Writes the read to the audit trail."""
+    if perm not in permissions_of(user):
+        raise PermissionDenied
+    try:
+        referral = (
+            referrals_visible_to(user)
+            .select_related("family", "family__municipality", "provider", "referred_by")
+            .get(pk=pk)
+        )
+    except Referral.DoesNotExist:
+        raise Http404 from None
+    audit_log(by=user, action=AuditAction.VIEW, obj=referral, family_id=referral.family_id)
+    return referral
+
+
+def head_decision(referral: Referral) -> Decision | None:
+    return (
+        Decision.objects.filter(referral=referral, replaced_by__isnull=True)
+        .prefetch_related("approvals__approver")
+        .first()
+    )
+
+
+def decision_in_force(decision: Decision | None) -> bool:
+    """A committee decision is in force when signed; an acute one when both sides approved."""
+    if decision is None:
+        return False
+    if decision.route == DecisionRoute.COMMITTEE:
+        return True
+    return {a.side for a in decision.approvals.all()} == set(ApproverSide.values)
+
+
+def acute_wait_hours(referral: Referral, *, now: dt.datetime | None = None) -> float | None:
+    """How long an acute referral has waited since submission (until it was decided)."""
+    if not referral.is_acute or referral.submitted_at is None:
+        return None
+    end = referral.decided_at or now or timezone.now()
+    return (end - referral.submitted_at).total_seconds() / 3600
+
+
+def committee_members(referral: Referral) -> list[User]:
+    """The leaders who visit: the provider's, and the authority's for the family's municipality."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.LEDER,
+            organisation__in=[referral.provider_id, referral.family.municipality_id],
+        ).distinct()
+    )
+
+
+# Referral ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildInput:
+    member: FamilyMember
+    level: int | None
+
+
+def referral_missing(referral: Referral) -> list[str]:
+    """What a referral lacks before it can be submitted, in Danish, in form order."""
+    missing = []
+    if not referral.concern.strip():
+        missing.append(_("Beskriv bekymringen."))
+    if not referral.target_group:
+        missing.append(_("Vælg målgruppe."))
+    children = list(referral.children.all())
+    if not children:
+        missing.append(_("Vælg mindst ét barn, henvisningen gælder."))
+    elif any(c.level is None for c in children):
+        missing.append(_("Angiv Børnelinealen for hvert barn."))
+    if not referral.tried_before.strip():
+        missing.append(_("Beskriv, hvad der er prøvet før."))
+    if referral.investigation_date is None:
+        missing.append(
+            _("Angiv dato for den børnefaglige undersøgelse (gennemført eller planlagt).")
+        )
+    if not referral.legal_bases.exists():
+        missing.append(_("Vælg lovgrundlag."))
+    if not referral.concern_source:
+        missing.append(_("Angiv, hvem der rejste bekymringen."))
+    if not referral.consent_given:
+        missing.append(_("Forældrenes samtykke skal foreligge (Barnets Lov § 32)."))
+    if not referral.child_views_heard:
+        missing.append(_("Barnets synspunkter skal være hørt (Barnets Lov § 5)."))
+    return missing
+
+
+@transaction.atomic
+def referral_save(
+    *,
+    by: User,
+    family: Family,
+    provider: Organisation,
+    data: dict[str, object],
+    children: list[ChildInput],
+    legal_bases: list[LegalBasis],
+    challenges: list[Competence],
+    referral: Referral | None = None,
+) -> Referral:
+    """Create or update a draft referral. Drafts may be incomplete; nothing is lost."""
+    if not has_permission(by, Perm.REFERRAL_CREATE) or not has_permission(
+        by, Perm.FAMILY_CHANGE, obj=family
+    ):
+        raise PermissionDenied
+    if provider.kind != OrganisationKind.PROVIDER:
+        raise ValidationError(_("Vælg en udfører."))
+    if any(c.member.family_id != family.pk or c.member.kind != MemberKind.CHILD for c in children):
+        raise ValidationError(_("Vælg kun børn fra denne familie."))
+    is_new = referral is None
+    if referral is None:
+        referral = Referral(family=family, referred_by=by)
+        before: dict[str, object] = {}
+    else:
+        if referral.status != ReferralStatus.DRAFT:
+            raise ValidationError(_("Kun en kladde kan rettes. Henvisningen er allerede indsendt."))
+        before = Referral.objects.filter(pk=referral.pk).values(*_REFERRAL_FIELDS).get()
+    referral.provider = provider
+    for name, value in data.items():
+        setattr(referral, name, value)
+    referral.full_clean(exclude=["family", "referred_by"])
+    referral.save()
+    referral.legal_bases.set(legal_bases)
+    referral.challenges.set(challenges)
+    referral.children.exclude(member__in=[c.member for c in children]).delete()
+    for child in children:
+        ReferralChild.objects.update_or_create(
+            referral=referral, member=child.member, defaults={"level": child.level}
+        )
+    changed = [n for n in _REFERRAL_FIELDS if before.get(n) != getattr(referral, n)]
+    audit_log(
+        by=by,
+        action=AuditAction.CREATE if is_new else AuditAction.UPDATE,
+        obj=referral,
+        family_id=family.pk,
+        fields=changed,
+        values={n: getattr(referral, n) for n in changed if n in _REFERRAL_PLAIN},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_submit(*, by: User, referral: Referral) -> Referral:
+    """Send a complete draft to the visitation committee (and, if acute, to the two approvers)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.referred_by_id != by.pk and not has_permission(
+        by, Perm.FAMILY_CHANGE, obj=referral.family
+    ):
+        raise PermissionDenied
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationError(_("Henvisningen er allerede indsendt."))
+    missing = referral_missing(referral)
+    if missing:
+        raise ValidationError(missing)
+    referral.status = ReferralStatus.SUBMITTED
+    referral.submitted_at = timezone.now()
+    referral.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit_log(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        family_id=referral.family_id,
+        fields=["status", "submitted_at"],
+        values={"status": referral.status},
+    )
+    url = reverse("visitation:referral_detail", args=[referral.pk])
+    text = (
+        _("Akut henvisning indsendt: %(family)s")
+        if referral.is_acute
+        else _("Ny henvisning til visitation: %(family)s")
+    ) % {"family": referral.family.name}
+    notify(recipients=committee_members(referral), text=text, url=url)
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, by: User, referral: Referral) -> Referral:
+    """The rådgiver withdraws a referral before any decision is in force."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.referred_by_id != by.pk and not has_permission(
+        by, Perm.FAMILY_CHANGE, obj=referral.family
+    ):
+        raise PermissionDenied
+    if (
+        referral.status not in (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED)
+        or referral.decisions.exclude(kind=DecisionKind.POSTPONED).exists()
+    ):
+        raise ValidationError(
+            _("Henvisningen kan ikke trækkes tilbage, når der er truffet afgørelse.")
+        )
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.withdrawn_at = timezone.now()
+    referral.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    audit_log(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        family_id=referral.family_id,
+        fields=["status"],
+        values={"status": referral.status},
+    )
+    if referral.submitted_at:
+        notify(
+            recipients=committee_members(referral),
+            text=_("Henvisning trukket tilbage: %(family)s") % {"family": referral.family.name},
+            url=reverse("visitation:referral_detail", args=[referral.pk]),
+        )
+    return referral
+
+
+# Committee --------------------------------------------------------------------------------
+
+
+def _require_decider(by: User, referral: Referral) -> None:
+    if Perm.VISITATION_DECIDE not in permissions_of(by):
+        raise PermissionDenied
+    if not has_permission(by, Perm.REFERRAL_VIEW, obj=referral):
+        raise Http404
+
+
+@transaction.atomic
+def meeting_create(*, by: User, date: dt.date, members: list[User]) -> VisitationMeeting:
+    """A leader schedules a committee meeting for their provider."""
+    if (
+        Perm.VISITATION_DECIDE not in permissions_of(by)
+        or by.organisation.kind != OrganisationKind.PROVIDER
+    ):
+        raise PermissionDenied
+    meeting = VisitationMeeting.objects.create(provider=by.organisation, date=date, created_by=by)
+    meeting.members.set(members)
+    audit_log(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=meeting,
+        fields=["date", "members"],
+        values={"date": str(date), "members": sorted(m.pk for m in members)},
+    )
+    return meeting
+
+
+def meeting_agenda(meeting: VisitationMeeting) -> QuerySet[Referral]:
+    """Submitted referrals to the provider that await a decision, plus those decided here."""
+    return (
+        with_head_decision(
+            Referral.objects.filter(provider=meeting.provider_id)
+            .filter(
+                Q(status=ReferralStatus.SUBMITTED, submitted_at__date__lte=meeting.date)
+                | Q(decisions__meeting=meeting)
+            )
+            .distinct()
+        )
+        .select_related("family", "family__municipality", "referred_by")
+        .order_by("-is_acute", "submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    kind: str
+    granted_hours: Decimal | None = None
+    start_date: dt.date | None = None
+    first_follow_up: dt.date | None = None
+    priority: int | None = None
+    reason: str = ""
+
+
+def _validate_decision(data: DecisionInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.kind == DecisionKind.FAMILIEBEREDSKAB:
+        if data.granted_hours is None or not (0 < data.granted_hours <= 40):
+            errors["granted_hours"] = [_("Angiv bevilgede timer pr. uge (over 0, højst 40).")]
+        if data.start_date is None:
+            errors["start_date"] = [_("Angiv startdato.")]
+        if data.first_follow_up is None:
+            errors["first_follow_up"] = [_("Angiv dato for første opfølgning.")]
+        elif data.start_date and data.first_follow_up <= data.start_date:
+            errors["first_follow_up"] = [_("Første opfølgning skal ligge efter startdatoen.")]
+    if data.kind == DecisionKind.REJECTED and not data.reason.strip():
+        errors["reason"] = [_("Et afslag skal begrundes.")]
+    return errors
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    by: User,
+    referral: Referral,
+    data: DecisionInput,
+    meeting: VisitationMeeting | None = None,
+    replaces: Decision | None = None,
+) -> Decision:
+    """Record and sign a decision. A committee decision is in force at once; an acute one
+    (no meeting) when both approvers have approved. A decision is never edited: a correction
+    names the decision it ``replaces``, which must be the one now in force."""
+    _require_decider(by, referral)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in (ReferralStatus.SUBMITTED, ReferralStatus.DECIDED):
+        raise ValidationError(_("Kun en indsendt henvisning kan afgøres."))
+    if meeting is None and not referral.is_acute:
+        raise ValidationError(_("Kun en akut henvisning kan afgøres uden for et møde."))
+    if meeting is not None and meeting.provider_id != referral.provider_id:
+        raise ValidationError(_("Mødet hører til en anden udfører."))
+    errors = _validate_decision(data)
+    if errors:
+        raise ValidationError(errors)
+    head = head_decision(referral)
+    if replaces is None and head is not None:
+        raise ValidationError(
+            _(
+                "Henvisningen er allerede afgjort (%(kind)s, %(by)s). Registrér en ny afgørelse, "
+                "der erstatter den."
+            )
+            % {"kind": head.get_kind_display(), "by": head.signed_by}
+        )
+    if replaces is not None and (head is None or replaces.pk != head.pk):
+        raise ValidationError(_("Afgørelsen er allerede erstattet af en nyere. Genindlæs siden."))
+    decision = Decision(
+        referral=referral,
+        route=DecisionRoute.COMMITTEE if meeting else DecisionRoute.ACUTE,
+        meeting=meeting,
+        kind=data.kind,
+        granted_hours=data.granted_hours,
+        start_date=data.start_date,
+        first_follow_up=data.first_follow_up,
+        priority=data.priority,
+        reason=data.reason.strip(),
+        replaces=replaces,
+        signed_by=by,
+    )
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("En anden leder har netop afgjort henvisningen. Genindlæs siden.")
+        ) from None
+    audit_log(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=decision,
+        family_id=referral.family_id,
+        fields=[
+            "kind",
+            "route",
+            "granted_hours",
+            "start_date",
+            "first_follow_up",
+            "priority",
+            "reason",
+        ],
+        values={
+            "kind": decision.kind,
+            "route": decision.route,
+            "granted_hours": str(decision.granted_hours or ""),
+            "replaces": replaces.pk if replaces else None,
+        },
+    )
+    url = reverse("visitation:referral_detail", args=[referral.pk])
+    if decision.route == DecisionRoute.COMMITTEE:
+        _put_in_force(referral, decision)
+    else:
+        approvers = committee_members(referral)
+        notify(
+            recipients=approvers,
+            url=url,
+            text=_("Akut afgørelse afventer din godkendelse: %(family)s")
+            % {"family": referral.family.name},
+        )
+    return decision
+
+
+def _put_in_force(referral: Referral, decision: Decision) -> None:
+    if decision.kind != DecisionKind.POSTPONED:
+        referral.status = ReferralStatus.DECIDED
+        referral.decided_at = referral.decided_at or timezone.now()
+    else:
+        referral.status = ReferralStatus.SUBMITTED  # back on the next meeting's agenda
+    referral.save(update_fields=["status", "decided_at", "updated_at"])
+    notify(
+        recipients=[referral.referred_by],
+        text=_("Afgørelse på henvisningen for %(family)s: %(kind)s")
+        % {"family": referral.family.name, "kind": decision.get_kind_display()},
+        url=reverse("visitation:referral_detail", args=[referral.pk]),
+    )
+
+
+@transaction.atomic
+def acute_approve(*, by: User, decision: Decision) -> AcuteApproval:
+    """One of the two approvals an acute decision needs: the authority's socialfaglig leder
+    and a leader at the provider. The side follows the approver's organisation."""
+    referral = Referral.objects.select_for_update().get(pk=decision.referral_id)
+    _require_decider(by, referral)
+    decision = Decision.objects.get(pk=decision.pk)
+    if decision.route != DecisionRoute.ACUTE:
+        raise ValidationError(_("Kun akutte afgørelser godkendes særskilt."))
+    if hasattr(decision, "replaced_by"):
+        raise ValidationError(_("Afgørelsen er erstattet af en nyere."))
+    side = (
+        ApproverSide.AUTHORITY
+        if by.organisation.kind == OrganisationKind.MUNICIPALITY
+        else ApproverSide.PROVIDER
+    )
+    if decision.approvals.filter(approver=by).exists():
+        raise ValidationError(
+            _("Du har allerede godkendt afgørelsen. Den anden leder skal godkende.")
+        )
+    if decision.approvals.filter(side=side).exists():
+        raise ValidationError(
+            _("Der er allerede en godkendelse fra %(side)s.") % {"side": ApproverSide(side).label}
+        )
+    approval = AcuteApproval.objects.create(decision=decision, side=side, approver=by)
+    audit_log(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=approval,
+        family_id=referral.family_id,
+        fields=["side"],
+        values={"side": side, "decision_id": decision.pk},
+    )
+    if decision_in_force(decision):
+        _put_in_force(referral, decision)
+    return approval
+
+
+# Waiting list and capacity ---------------------------------------------------------------
+
+
+@dataclass
+class WaitingEntry:
+    referral: Referral
+    decision: Decision
+    infant_or_pregnancy: bool
+    waited_days: int
+    flags: list[str] = field(default_factory=list)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def waiting_list(provider: Organisation, *, on: dt.date | None = None) -> list[WaitingEntry]:
+    """Families on the waiting list, in order: a leader's manual placement first, then acute,
+    then pregnancy or a child under 2, then the committee's priority, then referral date."""
+    on = on or timezone.localdate()
+    two_years_ago = _years_before(on, 2)
+    decisions = {
+        d.referral_id: d
+        for d in Decision.objects.filter(
+            referral__provider=provider,
+            referral__status=ReferralStatus.DECIDED,
+            replaced_by__isnull=True,
+            kind=DecisionKind.WAITING_LIST,
+        ).prefetch_related("approvals")
+    }
+    referrals = (
+        Referral.objects.filter(pk__in=[pk for pk, d in decisions.items() if decision_in_force(d)])
+        .select_related("family", "family__municipality", "referred_by")
+        .prefetch_related("children__member")
+    )
+    entries = []
+    for referral in referrals:
+        infant = any(c.member.birth_date > two_years_ago for c in referral.children.all())
+        entry = WaitingEntry(
+            referral=referral,
+            decision=decisions[referral.pk],
+            infant_or_pregnancy=infant or referral.pregnancy,
+            waited_days=(on - timezone.localtime(referral.submitted_at).date()).days,
+        )
+        if referral.is_acute:
+            entry.flags.append(_("Akut"))
+        if referral.pregnancy:
+            entry.flags.append(_("Graviditet"))
+        if infant:
+            entry.flags.append(_("Barn under 2 år"))
+        entries.append(entry)
+    entries.sort(
+        key=lambda e: (
+            e.referral.waiting_rank is None,
+            e.referral.waiting_rank or 0,
+            not e.referral.is_acute,
+            not e.infant_or_pregnancy,
+            e.decision.priority is None,
+            e.decision.priority or 0,
+            e.referral.submitted_at,
+            e.referral.pk,
+        )
+    )
+    return entries
+
+
+def waiting_figures(entries: list[WaitingEntry]) -> dict[str, float | int | None]:
+    waits = [e.waited_days for e in entries]
+    return {
+        "count": len(waits),
+        "average_days": round(sum(waits) / len(waits), 1) if waits else None,
+        "longest_days": max(waits) if waits else None,
+    }
+
+
+@transaction.atomic
+def waiting_rank_set(*, by: User, referral: Referral, rank: int | None, reason: str) -> Referral:
+    """A leader places a family on the waiting list by hand; the reason is required."""
+    _require_decider(by, referral)
+    if rank is not None and not reason.strip():
+        raise ValidationError({"reason": [_("Begrund den manuelle placering.")]})
+    referral.waiting_rank = rank
+    referral.waiting_rank_reason = reason.strip() if rank is not None else ""
+    referral.save(update_fields=["waiting_rank", "waiting_rank_reason", "updated_at"])
+    audit_log(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        family_id=referral.family_id,
+        fields=["waiting_rank", "waiting_rank_reason"],
+        values={"waiting_rank": rank},
+    )
+    return referral
+
+
+@dataclass(frozen=True)
+class CapacityStatus:
+    capacity: int | None
+    active: int
+
+    @property
+    def free(self) -> int | None:
+        return None if self.capacity is None else self.capacity - self.active
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.active >= self.capacity
+
+
+def capacity_status(provider: Organisation) -> CapacityStatus:
+    capacity = (
+        ProgrammeCapacity.objects.filter(provider=provider)
+        .values_list("families", flat=True)
+        .first()
+    )
+    active = Course.objects.filter(
+        provider=provider, status__in=[CourseStatus.PLANNED, CourseStatus.ACTIVE]
+    ).count()
+    return CapacityStatus(capacity=capacity, active=active)
+
+
+@transaction.atomic
+def capacity_set(*, by: User, families: int) -> ProgrammeCapacity:
+    """The provider's leader sets how many families the Familieberedskab carries at once."""
+    if (
+        Perm.VISITATION_DECIDE not in permissions_of(by)
+        or by.organisation.kind != OrganisationKind.PROVIDER
+    ):
+        raise PermissionDenied
+    if not 0 < families <= 500:
+        raise ValidationError({"families": [_("Angiv et antal mellem 1 og 500.")]})
+    capacity, _created = ProgrammeCapacity.objects.update_or_create(
+        provider=by.organisation, defaults={"families": families}
+    )
+    audit_log(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=capacity,
+        fields=["families"],
+        values={"families": families},
+    )
+    return capacity
+
+
+# Matching ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    user: User
+    matched: list[Competence]
+    free_hours: Decimal
+
+    @property
+    def score(self) -> tuple[int, Decimal]:
+        return (len(self.matched), self.free_hours)
+
+
+MATCH_ROLES = (Role.BEHANDLER, Role.PAEDAGOG, Role.PSYKOLOG)
+
+
+def matching_suggestions(referral: Referral) -> dict[str, list[Suggestion]]:
+    """Staff of the provider per role, ranked by how many of the family's challenges their
+    competences cover, then by free hours (contracted minus hours on current courses)."""
+    wanted = set(referral.challenges.values_list("pk", flat=True))
+    assigned = (
+        TeamAssignment.objects.current()
+        .filter(user=OuterRef("pk"))
+        .values("user")
+        .annotate(total=Sum("hours_per_week"))
+        .values("total")
+    )
+    staff = (
+        User.objects.filter(
+            organisation=referral.provider_id,
+            is_active=True,
+            role_assignments__role__in=MATCH_ROLES,
+        )
+        .distinct()
+        .select_related("profile")
+        .prefetch_related("role_assignments", "competences__competence")
+        .annotate(
+            assigned_hours=Coalesce(
+                Subquery(assigned),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=6, decimal_places=1),
+            )
+        )
+    )
+    result: dict[str, list[Suggestion]] = {role: [] for role in MATCH_ROLES}
+    for user in staff:
+        contracted = user.profile.contracted_hours if hasattr(user, "profile") else Decimal(0)
+        matched = [sc.competence for sc in user.competences.all() if sc.competence_id in wanted]
+        suggestion = Suggestion(
+            user=user, matched=matched, free_hours=contracted - user.assigned_hours
+        )
+        for role in user.roles & set(MATCH_ROLES):
+            result[role].append(suggestion)
+    for suggestions in result.values():
+        suggestions.sort(key=lambda s: (-len(s.matched), -s.free_hours, s.user.full_name))
+    return result
+
+
+@transaction.atomic
+def match_assign(
+    *,
+    by: User,
+    referral: Referral,
+    team: list[TeamMember],
+    reason: str,
+    start_meeting_date: dt.date | None = None,
+) -> Matching:
+    """The provider's leader assigns the team for a granted referral; the course starts.
+
+    A familiebehandler and a pædagog are required, a psykolog optional. Taking a family in
+    over capacity (overbelægning) is allowed and recorded as such.
+    """
+    _require_decider(by, referral)
+    if by.organisation_id != referral.provider_id:
+        raise PermissionDenied
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    decision = head_decision(referral)
+    if not (decision_in_force(decision) and decision.kind == DecisionKind.FAMILIEBEREDSKAB):
+        raise ValidationError(_("Kun en bevilget henvisning kan matches med et team."))
+    if Matching.objects.filter(referral=referral).exists():
+        raise ValidationError(_("Familien har allerede fået et team."))
+    roles = [m.role for m in team]
+    if (
+        roles.count(Role.BEHANDLER) != 1
+        or roles.count(Role.PAEDAGOG) != 1
+        or roles.count(Role.PSYKOLOG) > 1
+    ):
+        raise ValidationError(_("Vælg én familiebehandler og én pædagog (og evt. én psykolog)."))
+    if len({m.user.pk for m in team}) != len(team):
+        raise ValidationError(_("Den samme medarbejder kan ikke have to roller i teamet."))
+    if any(m.user.organisation_id != referral.provider_id for m in team):
+        raise ValidationError(_("Teamet skal komme fra udføreren."))
+    if any(not (0 < m.hours_per_week <= 40) for m in team):
+        raise ValidationError(_("Timer pr. uge skal være over 0 og højst 40 for hver medarbejder."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Begrund matchningen.")]})
+    over = capacity_status(referral.provider).full
+    course = course_start(
+        by=by,
+        family=referral.family,
+        provider=referral.provider,
+        start_date=decision.start_date,
+        granted_hours=decision.granted_hours,
+        first_follow_up=decision.first_follow_up,
+        team=team,
+        start_meeting_date=start_meeting_date,
+    )
+    matching = Matching.objects.create(
+        referral=referral, course=course, reason=reason.strip(), decided_by=by, over_capacity=over
+    )
+    now = timezone.now()
+    referral.team_assigned_at = now
+    if course.status == CourseStatus.ACTIVE:
+        referral.course_started_at = now
+    referral.save(update_fields=["team_assigned_at", "course_started_at", "updated_at"])
+    audit_log(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=matching,
+        family_id=referral.family_id,
+        course_id=course.pk,
+        fields=["team", "reason", "over_capacity"],
+        values={
+            "team": [[m.user.pk, m.role, str(m.hours_per_week)] for m in team],
+            "over_capacity": over,
+        },
+    )
+    family_url = reverse("cases:family_detail", args=[referral.family_id])
+    notify(
+        recipients=[m.user for m in team],
+        url=family_url,
+        text=_("Du er tilknyttet et nyt forløb: %(family)s") % {"family": referral.family.name},
+    )
+    notify(
+        recipients=[referral.referred_by],
+        url=reverse("visitation:referral_detail", args=[referral.pk]),
+        text=_("Team tilknyttet for %(family)s") % {"family": referral.family.name},
+    )
+    return matching
+
+
+# Beat tasks --------------------------------------------------------------------------------
+
+
+def courses_activate_due(*, on: dt.date | None = None) -> int:
+    """Planned courses whose start date has come become active; the timeline records it."""
+    on = on or timezone.localdate()
+    due = list(
+        Course.objects.filter(status=CourseStatus.PLANNED, start_date__lte=on).select_related(
+            "matching"
+        )
+    )
+    now = timezone.now()
+    for course in due:
+        with transaction.atomic():
+            Course.objects.filter(pk=course.pk).update(status=CourseStatus.ACTIVE)
+            audit_log(
+                by=None,
+                action=AuditAction.UPDATE,
+                obj=course,
+                family_id=course.family_id,
+                course_id=course.pk,
+                fields=["status"],
+                values={"status": CourseStatus.ACTIVE},
+            )
+            Referral.objects.filter(matching__course=course, course_started_at__isnull=True).update(
+                course_started_at=now
+            )
+    return len(due)
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Acute referrals undecided after 12 hours, and agendas for tomorrow's meetings."""
+    now = now or timezone.now()
+    sent = 0
+    overdue = Referral.objects.filter(
+        is_acute=True,
+        status=ReferralStatus.SUBMITTED,
+        submitted_at__lte=now - dt.timedelta(hours=ACUTE_REMINDER_HOURS),
+    ).select_related("family")
+    for referral in overdue:
+        sent += len(
+            notify(
+                recipients=committee_members(referral),
+                key=f"acute-{ACUTE_REMINDER_HOURS}h:{referral.pk}",
+                url=reverse("visitation:referral_detail", args=[referral.pk]),
+                text=_("Akut henvisning venter stadig på afgørelse: %(family)s")
+                % {"family": referral.family.name},
+            )
+        )
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    for meeting in VisitationMeeting.objects.filter(date=tomorrow).prefetch_related("members"):
+        count = meeting_agenda(meeting).filter(status=ReferralStatus.SUBMITTED).count()
+        sent += len(
+            notify(
+                recipients=meeting.members.all(),
+                key=f"meeting-agenda:{meeting.pk}",
+                url=reverse("visitation:meeting_detail", args=[meeting.pk]),
+                text=_("Dagsordenen til visitationsmødet i morgen er klar (%(n)d henvisninger).")
+                % {"n": count},
+            )
+        )
+    return sent

@@ -1,0 +1,1 @@
+"""Visitation views, one module per area; each module exports its own ``urlpatterns``."""
