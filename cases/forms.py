@@ -22,8 +22,9 @@ class FamilyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.own_municipality = own_municipality
         self.fields["municipality"].queryset = Organisation.objects.municipalities().active()
-        if not self.instance.pk:
-            self.fields["municipality"].initial = own_municipality.pk
+        if not self.instance.pk and not self.initial.get("municipality"):
+            # Not field.initial: the empty instance's municipality=None in self.initial wins.
+            self.initial["municipality"] = own_municipality.pk
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -117,6 +118,7 @@ class FamilyMemberForm(forms.ModelForm):
             not born
             and not (self.instance.pk and self.instance.has_cpr)
             and "birth_date" not in self.errors
+            and "cpr_number" not in self.errors
         ):
             self.add_error("birth_date", _("Angiv fødselsdato eller CPR-nummer."))
         return data

@@ -42,12 +42,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # CPR numbers: encrypted at rest with Fernet (comma-separated keys, newest first, allow
 # rotation) and found by exact match through a keyed HMAC-SHA256 hash.
-CPR_ENCRYPTION_KEYS = env.list(
-    "CPR_ENCRYPTION_KEYS",
-    default=[
-        _secret("CPR_ENCRYPTION_KEY", dev_default="ZGV2LW9ubHktY3ByLWtleS0wMDAwMDAwMDAwMDAwMDA=")
-    ],
-)
+# CPR_ENCRYPTION_KEY (one key) is only needed when CPR_ENCRYPTION_KEYS is not set.
+CPR_ENCRYPTION_KEYS = env.list("CPR_ENCRYPTION_KEYS", default=[]) or [
+    _secret("CPR_ENCRYPTION_KEY", dev_default="ZGV2LW9ubHktY3ByLWtleS0wMDAwMDAwMDAwMDAwMDA=")
+]
 CPR_HMAC_KEY = _secret("CPR_HMAC_KEY", dev_default="dev-only-cpr-hmac-key")
 
 INSTALLED_APPS = [
@@ -254,6 +252,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Hourly; scripts/stack_smoke.sh shortens it to see beat send a task within seconds.
 BEAT_HOUSEKEEPING_SECONDS = env.int("BEAT_HOUSEKEEPING_SECONDS", default=60 * 60)
 CELERY_BEAT_SCHEDULE = {
+    "visitation-reminders": {
+        "task": "visitation.tasks.reminders_send",
+        "schedule": 15 * 60,
+    },
+    "courses-activate-due": {
+        "task": "visitation.tasks.courses_activate_due",
+        "schedule": 60 * 60,
+    },
     "sessions-clear-expired": {
         "task": "familieberedskab.tasks.sessions_clear_expired",
         "schedule": BEAT_HOUSEKEEPING_SECONDS,
@@ -293,3 +299,6 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in our own audit trail
 HEALTHZ_TASK_TIMEOUT = env.float("HEALTHZ_TASK_TIMEOUT", default=5.0)
 # Counts from 1 up to this threshold are suppressed in aggregates (disclosure control).
 SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
+# Notifications are e-mailed (without personal data) when this is on.
+NOTIFICATION_EMAIL = env.bool("NOTIFICATION_EMAIL", default=False)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffing import views
+from staffing import views, views_roster
 
 app_name = "staffing"
 urlpatterns = [
@@ -10,3 +10,4 @@ urlpatterns = [
     path("engangskode/", views.otp_verify, name="otp_verify"),
     path("adgangskode/", views.password_change, name="password_change"),
 ]
+urlpatterns += views_roster.urlpatterns

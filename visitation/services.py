@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Course, CourseStatus, Family, FamilyMember, MemberKind, TeamAssignment
 from cases.services import TeamMember, course_start
-from familieberedskab.audit import audit_log
+from familieberedskab.audit import audit_log, audit_log_list
 from familieberedskab.models import AuditAction
 from familieberedskab.notifications import notify
 from familieberedskab.permissions import Perm, has_permission, permissions_of, referral_scope
@@ -85,6 +85,13 @@ def with_head_decision(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
+def referrals_listed(*, by: User, referrals: list[Referral], detail: str = "") -> None:
+    """A list of referrals was shown: one audit row per referral shown."""
+    audit_log_list(
+        by=by, objects=referrals, family_ids=[r.family_id for r in referrals], detail=detail
+    )
+
+
 def get_referral_for_user(user: User, pk: int, *, perm: Perm = Perm.REFERRAL_VIEW) -> Referral:
     """The referral if ``user`` may ``perm`` it: 403 without the function, 404 outside scope.
     Writes the read to the audit trail."""
@@ -135,6 +142,80 @@ def committee_members(referral: Referral) -> list[User]:
             role_assignments__role=Role.LEDER,
             organisation__in=[referral.provider_id, referral.family.municipality_id],
         ).distinct()
+    )
+
+
+def meetings_visible_to(user: User) -> QuerySet[VisitationMeeting]:
+    """Meetings of the leader's own provider or — for a leader on the authority side — of the
+    providers that serve their municipality (they sit on those committees)."""
+    if Perm.VISITATION_DECIDE not in permissions_of(user):
+        return VisitationMeeting.objects.none()
+    return VisitationMeeting.objects.filter(
+        Q(provider_id=user.organisation_id) | Q(provider__serves=user.organisation_id)
+    ).distinct()
+
+
+def get_meeting_for_user(user: User, pk: int) -> VisitationMeeting:
+    """The meeting if ``user`` sits on its committee: 403 without the function, 404 outside
+    scope. Writes the read to the audit trail."""
+    if Perm.VISITATION_DECIDE not in permissions_of(user):
+        raise PermissionDenied
+    try:
+        meeting = meetings_visible_to(user).select_related("provider").get(pk=pk)
+    except VisitationMeeting.DoesNotExist:
+        raise Http404 from None
+    audit_log(by=user, action=AuditAction.VIEW, obj=meeting)
+    return meeting
+
+
+def get_decision_for_user(user: User, pk: int) -> Decision:
+    """A decision on a referral ``user`` may decide: 403 without the function, 404 outside
+    scope. Writes the read to the audit trail."""
+    if Perm.VISITATION_DECIDE not in permissions_of(user):
+        raise PermissionDenied
+    try:
+        decision = (
+            Decision.objects.filter(referral__in=referrals_visible_to(user))
+            .select_related("referral", "referral__family", "meeting", "signed_by")
+            .get(pk=pk)
+        )
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    audit_log(by=user, action=AuditAction.VIEW, obj=decision, family_id=decision.referral.family_id)
+    return decision
+
+
+def with_agenda_size(
+    meetings: QuerySet[VisitationMeeting], user: User
+) -> QuerySet[VisitationMeeting]:
+    """Annotate ``agenda_size``: how many referrals the user sees on each meeting's agenda
+    (the same rule as :func:`meeting_agenda`), in one query for the whole list."""
+    agenda = (
+        Referral.objects.filter(referral_scope(user), provider=OuterRef("provider"))
+        .filter(
+            Q(status=ReferralStatus.SUBMITTED, submitted_at__date__lte=OuterRef("date"))
+            | Q(decisions__meeting=OuterRef("pk"))
+        )
+        .order_by()
+        .values("provider")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return meetings.annotate(agenda_size=Coalesce(Subquery(agenda), Value(0)))
+
+
+def meeting_member_candidates(provider: Organisation) -> QuerySet[User]:
+    """Who can sit on the provider's committee: its own staff, and the authority leaders of
+    the municipalities it serves."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(organisation=provider)
+            | Q(organisation__in=provider.serves.all(), role_assignments__role=Role.LEDER)
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "full_name")
     )
 
 
@@ -316,6 +397,18 @@ def meeting_create(*, by: User, date: dt.date, members: list[User]) -> Visitatio
         or by.organisation.kind != OrganisationKind.PROVIDER
     ):
         raise PermissionDenied
+    allowed = set(meeting_member_candidates(by.organisation).values_list("pk", flat=True))
+    if any(m.pk not in allowed for m in members):
+        raise ValidationError(
+            {
+                "members": [
+                    _(
+                        "Deltagerne skal være ansatte hos udføreren eller ledere i de kommuner, "
+                        "udføreren betjener."
+                    )
+                ]
+            }
+        )
     meeting = VisitationMeeting.objects.create(provider=by.organisation, date=date, created_by=by)
     meeting.members.set(members)
     audit_log(
@@ -400,10 +493,13 @@ def decision_record(
                 "Henvisningen er allerede afgjort (%(kind)s, %(by)s). Registrér en ny afgørelse, "
                 "der erstatter den."
             )
-            % {"kind": head.get_kind_display(), "by": head.signed_by}
+            % {"kind": head.get_kind_display(), "by": head.signed_by},
+            code="conflict",
         )
     if replaces is not None and (head is None or replaces.pk != head.pk):
-        raise ValidationError(_("Afgørelsen er allerede erstattet af en nyere. Genindlæs siden."))
+        raise ValidationError(
+            _("Afgørelsen er allerede erstattet af en nyere. Genindlæs siden."), code="conflict"
+        )
     decision = Decision(
         referral=referral,
         route=DecisionRoute.COMMITTEE if meeting else DecisionRoute.ACUTE,
@@ -422,7 +518,7 @@ def decision_record(
             decision.save()
     except IntegrityError:
         raise ValidationError(
-            _("En anden leder har netop afgjort henvisningen. Genindlæs siden.")
+            _("En anden leder har netop afgjort henvisningen. Genindlæs siden."), code="conflict"
         ) from None
     audit_log(
         by=by,
@@ -704,10 +800,16 @@ def matching_suggestions(referral: Referral) -> dict[str, list[Suggestion]]:
             )
         )
     )
+    today = timezone.localdate()
     result: dict[str, list[Suggestion]] = {role: [] for role in MATCH_ROLES}
     for user in staff:
         contracted = user.profile.contracted_hours if hasattr(user, "profile") else Decimal(0)
-        matched = [sc.competence for sc in user.competences.all() if sc.competence_id in wanted]
+        # An expired certification no longer counts as a match.
+        matched = [
+            sc.competence
+            for sc in user.competences.all()
+            if sc.competence_id in wanted and (sc.expires_on is None or sc.expires_on >= today)
+        ]
         suggestion = Suggestion(
             user=user, matched=matched, free_hours=contracted - user.assigned_hours
         )
@@ -716,6 +818,35 @@ def matching_suggestions(referral: Referral) -> dict[str, list[Suggestion]]:
     for suggestions in result.values():
         suggestions.sort(key=lambda s: (-len(s.matched), -s.free_hours, s.user.full_name))
     return result
+
+
+def match_refusal(referral: Referral, decision: Decision | None) -> str | None:
+    """Why ``referral`` cannot be matched with a team now (``decision`` is its head), or None."""
+    if not (decision_in_force(decision) and decision.kind == DecisionKind.FAMILIEBEREDSKAB):
+        return _("Kun en bevilget henvisning kan matches med et team.")
+    if Matching.objects.filter(referral=referral).exists():
+        return _("Familien har allerede fået et team.")
+    return None
+
+
+def awaiting_team(provider: Organisation) -> QuerySet[Referral]:
+    """Referrals to ``provider`` granted the Familieberedskab (the decision in force) that have
+    no team yet, longest decided first, annotated with the grant (head_hours, head_start)."""
+    head = Decision.objects.filter(referral=OuterRef("pk"), replaced_by__isnull=True)
+    referrals = Referral.objects.filter(
+        provider=provider, status=ReferralStatus.DECIDED, matching__isnull=True
+    )
+    return (
+        with_head_decision(referrals)
+        .annotate(
+            head_hours=Subquery(head.values("granted_hours")[:1]),
+            head_start=Subquery(head.values("start_date")[:1]),
+        )
+        .filter(head_kind=DecisionKind.FAMILIEBEREDSKAB)
+        .filter(Q(head_route=DecisionRoute.COMMITTEE) | Q(head_approvals=len(ApproverSide)))
+        .select_related("family", "family__municipality")
+        .order_by("decided_at", "pk")
+    )
 
 
 @transaction.atomic
@@ -737,10 +868,9 @@ def match_assign(
         raise PermissionDenied
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     decision = head_decision(referral)
-    if not (decision_in_force(decision) and decision.kind == DecisionKind.FAMILIEBEREDSKAB):
-        raise ValidationError(_("Kun en bevilget henvisning kan matches med et team."))
-    if Matching.objects.filter(referral=referral).exists():
-        raise ValidationError(_("Familien har allerede fået et team."))
+    refusal = match_refusal(referral, decision)
+    if refusal:
+        raise ValidationError(refusal)
     roles = [m.role for m in team]
     if (
         roles.count(Role.BEHANDLER) != 1

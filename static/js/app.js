@@ -14,6 +14,6 @@ document.addEventListener("click", (event) => {
   const html = template.innerHTML.replaceAll("__prefix__", String(index));
   target.insertAdjacentHTML("beforeend", html);
   total.value = String(index + 1);
-  const first = target.lastElementChild?.querySelector("select, input");
+  const first = target.lastElementChild?.querySelector("select, input:not([type=hidden])");
   if (first) first.focus();
 });

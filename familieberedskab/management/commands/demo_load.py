@@ -1,4 +1,5 @@
-"""Load the fictional demo world: organisations, staff in every role, families."""
+"""Load the fictional demo world: organisations, staff in every role, families, and the
+visitation side (roster, capacity, committee meetings, referrals in every state)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -6,10 +7,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cases.demo import load_families
 from cases.models import Family
 from staffing.demo import DEMO_PASSWORD, DEMO_USERS, load_people
+from visitation.demo import EXTRA_PRACTITIONERS, load_visitation
+from visitation.models import Referral
 
 
 class Command(BaseCommand):
-    help = "Indlæs fiktive demodata (organisationer, medarbejdere, familier)."
+    help = "Indlæs fiktive demodata (organisationer, medarbejdere, familier, henvisninger)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -36,6 +39,10 @@ class Command(BaseCommand):
         if not (if_empty and Family.objects.exists()):
             total = load_families(users=users, count=families, seed=seed + Family.objects.count())
             self.stdout.write(f"Familier i alt: {total}")
+        made = load_visitation(users=users)
+        self.stdout.write(f"Henvisninger i alt: {Referral.objects.count()} (nye: {made})")
         self.stdout.write(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<22} {spec.full_name} ({spec.organisation})")
+        for extra in EXTRA_PRACTITIONERS:
+            self.stdout.write(f"  {extra.username:<22} {extra.full_name} (Familieværkstedet)")

@@ -1,0 +1,163 @@
+"""/healthz against the services it reports on.
+
+On the embedded default the checks run in-process. With REDIS_URL set, the worker check is
+a real task sent through the Redis broker to a real Celery worker (an embedded one, in a
+thread) and its result read back from Redis. A broker that cannot be reached makes the
+endpoint answer 503, so a load balancer takes the instance out.
+"""
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from unittest.mock import ANY
+
+import pytest
+from celery import signals
+from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
+
+from familieberedskab.celery import app as celery_app
+
+# Nothing listens here: connecting is refused at once.
+DOWN_BROKER = "redis://127.0.0.1:1/0"
+# Celery's Redis result backend still calls setex(), which redis-py deprecates; with
+# warnings as errors the worker would die storing the result.
+REDIS_SETEX_DEPRECATED = "ignore:Call to deprecated setex:DeprecationWarning"
+# start_worker() -> app.log.setup() writes these into os.environ.
+_CELERY_LOG_ENV = (
+    "CELERY_LOG_LEVEL",
+    "CELERY_LOG_FILE",
+    "_MP_FORK_LOGLEVEL_",
+    "_MP_FORK_LOGFILE_",
+    "_MP_FORK_LOGFORMAT_",
+)
+
+
+def _purge_queue() -> None:
+    """Drop the messages waiting in the task queue."""
+    with celery_app.connection_for_write() as conn:
+        celery_app.control.purge(connection=conn)
+
+
+def _forget_connections() -> None:
+    """Drop the app's cached broker pool and result backend, so a changed URL takes effect
+    (what Celery itself does after a fork)."""
+    celery_app._after_fork()
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def celery_mode(settings) -> Iterator[Callable[..., None]]:
+    """Switch Celery between eager and a broker, in Django's settings (which /healthz reads)
+    and in the Celery app's own configuration (which sends the task); undone afterwards."""
+    keys = ("broker_url", "result_backend", "task_always_eager")
+    saved = {key: celery_app.conf[key] for key in keys}
+
+    def use(*, eager: bool, broker: str = "") -> None:
+        settings.CELERY_TASK_ALWAYS_EAGER = eager
+        if broker:
+            settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = broker
+            if broker != celery_app.conf.broker_url:
+                _forget_connections()
+            celery_app.conf.update(broker_url=broker, result_backend=broker)
+        celery_app.conf.task_always_eager = eager
+
+    yield use
+    changed_broker = celery_app.conf.broker_url != saved["broker_url"]
+    celery_app.conf.update(saved)
+    if changed_broker:
+        _forget_connections()
+
+
+@pytest.fixture
+def embedded_worker(monkeypatch) -> Iterator[Callable[[], AbstractContextManager[object]]]:
+    """A Celery worker in a thread of this process (solo pool), that leaves Django's logging,
+    the warning filters and the environment as it found them."""
+
+    def keep_django_logging(**_: object) -> None:
+        """A setup_logging receiver: Celery then configures no logging of its own."""
+
+    for name in _CELERY_LOG_ENV:
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    signals.setup_logging.connect(keep_django_logging)
+    try:
+        yield lambda: start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
+        )
+    finally:
+        signals.setup_logging.disconnect(keep_django_logging)
+        logging.captureWarnings(False)  # app.log.setup() turned it on
+
+
+@pytest.mark.django_db
+def test_healthz_on_the_embedded_default_needs_no_login(client, celery_mode) -> None:
+    celery_mode(eager=True)
+
+    response = client.get(reverse("healthz"))  # nobody signed in
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"]
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["cache"]["ok"] is True
+    assert body["checks"]["broker"] == {"ok": True, "detail": "in-process", "ms": ANY}
+    assert body["checks"]["worker"] == {"ok": True, "detail": "in-process", "ms": ANY}
+
+
+@pytest.mark.django_db
+def test_healthz_fails_with_503_when_the_broker_is_down(client, celery_mode) -> None:
+    celery_mode(eager=False, broker=DOWN_BROKER)
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["broker"]["ok"] is False
+    assert body["checks"]["worker"] == {"ok": False, "detail": "no broker", "ms": 0}
+
+
+# transaction=True: the worker's Django fix-up closes this thread's database connection when
+# the worker starts, which would break the test's wrapping transaction.
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings(REDIS_SETEX_DEPRECATED)
+def test_healthz_round_trip_through_redis_and_a_real_worker(
+    client, settings, celery_mode, embedded_worker
+) -> None:
+    celery_mode(eager=False, broker=settings.REDIS_URL)
+    _purge_queue()  # tasks that other tests queued without a worker would otherwise go first
+
+    with embedded_worker():
+        response = client.get(reverse("healthz"))
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert body["checks"]["cache"] == {"ok": True, "detail": "RedisCache", "ms": ANY}
+    assert body["checks"]["broker"] == {"ok": True, "detail": "redis", "ms": ANY}
+    assert body["checks"]["worker"] == {"ok": True, "detail": "round trip", "ms": ANY}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthz_fails_when_no_worker_takes_the_task(client, settings, celery_mode) -> None:
+    """The round trip really needs a worker: with the broker up and none running, it times out."""
+    celery_mode(eager=False, broker=settings.REDIS_URL)
+    settings.HEALTHZ_TASK_TIMEOUT = 1.0
+
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        _purge_queue()  # the unanswered ping; no later worker should find it
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["broker"] == {"ok": True, "detail": "redis", "ms": ANY}
+    assert body["checks"]["worker"] == {"ok": False, "detail": "TimeoutError", "ms": ANY}
