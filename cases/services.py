@@ -227,10 +227,18 @@ def course_start(
     course.full_clean()
     course.save()
     audit_log(
-        by=by, action=AuditAction.CREATE, obj=course, family_id=family.pk, course_id=course.pk,
+        by=by,
+        action=AuditAction.CREATE,
+        obj=course,
+        family_id=family.pk,
+        course_id=course.pk,
         fields=["status", "start_date", "granted_hours", "first_follow_up", "start_meeting_date"],
-        values={"status": course.status, "start_date": str(start_date),
-                "granted_hours": str(granted_hours), "first_follow_up": str(first_follow_up)},
+        values={
+            "status": course.status,
+            "start_date": str(start_date),
+            "granted_hours": str(granted_hours),
+            "first_follow_up": str(first_follow_up),
+        },
     )
     for member in team:
         if member.role not in member.user.roles:
@@ -238,13 +246,23 @@ def course_start(
                 _("%(user)s har ikke rollen %(role)s.") % {"user": member.user, "role": member.role}
             )
         assignment = TeamAssignment.objects.create(
-            course=course, user=member.user, role=member.role,
-            hours_per_week=member.hours_per_week, starts_on=today,
+            course=course,
+            user=member.user,
+            role=member.role,
+            hours_per_week=member.hours_per_week,
+            starts_on=today,
         )
         audit_log(
-            by=by, action=AuditAction.CREATE, obj=assignment, family_id=family.pk,
-            course_id=course.pk, fields=["user", "role", "hours_per_week"],
-            values={"user_id": member.user.pk, "role": member.role,
-                    "hours_per_week": str(member.hours_per_week)},
+            by=by,
+            action=AuditAction.CREATE,
+            obj=assignment,
+            family_id=family.pk,
+            course_id=course.pk,
+            fields=["user", "role", "hours_per_week"],
+            values={
+                "user_id": member.user.pk,
+                "role": member.role,
+                "hours_per_week": str(member.hours_per_week),
+            },
         )
     return course

@@ -46,5 +46,5 @@ class AuditSearchForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("Til-datoen skal ligge efter fra-datoen."))
+            self.add_error("date_to", _("Til-datoen må ikke ligge før fra-datoen."))
         return data

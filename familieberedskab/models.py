@@ -52,7 +52,7 @@ class AuditEvent(models.Model):
     # Plain integers, not foreign keys: the trail outlives the rows it describes and the
     # kernel must not depend on the apps above it.
     family_id = models.BigIntegerField(_("familie-id"), null=True, blank=True, db_index=True)
-    course_id = models.BigIntegerField(_("forløb-id"), null=True, blank=True, db_index=True)
+    course_id = models.BigIntegerField(_("forløbs-id"), null=True, blank=True, db_index=True)
     fields = models.JSONField(_("ændrede felter"), default=list, blank=True)
     values = models.JSONField(_("værdier (ikke-personlige)"), default=dict, blank=True)
     detail = models.CharField(_("detaljer"), max_length=500, blank=True)

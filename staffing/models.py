@@ -98,7 +98,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         unique=True,
         validators=[UnicodeUsernameValidator()],
     )
-    full_name = models.CharField(_("fulde navn"), max_length=200)
+    full_name = models.CharField(_("fuldt navn"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -219,7 +219,9 @@ class StaffProfile(models.Model):
     flexible_share = models.PositiveSmallIntegerField(
         _("andel fleksible timer (%)"),
         default=0,
-        help_text=_("Andelen af timerne, der ligger aften, tidlig morgen og i weekender."),
+        help_text=_(
+            "Andelen af timerne, der ligger om aftenen, tidligt om morgenen og i weekenden."
+        ),
     )
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 

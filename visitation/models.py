@@ -12,7 +12,7 @@ class LegalBasis(models.Model):
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     paragraph = models.CharField(_("Barnets Lov"), max_length=60)
-    old_reference = models.CharField(_("tidligere Serviceloven"), max_length=60, blank=True)
+    old_reference = models.CharField(_("tidligere serviceloven"), max_length=60, blank=True)
     title = models.CharField(_("emne"), max_length=200)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
@@ -22,8 +22,13 @@ class LegalBasis(models.Model):
         ordering = ["paragraph"]
 
     def __str__(self) -> str:
-        alias = f" (tidl. {self.old_reference})" if self.old_reference else ""
-        return f"{self.paragraph} – {self.title}{alias}"
+        if self.old_reference:
+            return _("%(paragraph)s – %(title)s (tidl. %(old)s)") % {
+                "paragraph": self.paragraph,
+                "title": self.title,
+                "old": self.old_reference,
+            }
+        return f"{self.paragraph} – {self.title}"
 
 
 class TargetGroup(models.TextChoices):
@@ -321,7 +326,7 @@ class Decision(models.Model):
 
 class ApproverSide(models.TextChoices):
     AUTHORITY = "authority", _("Myndighedens socialfaglige leder")
-    PROVIDER = "provider", _("Leder i Familieværkstedet")
+    PROVIDER = "provider", _("Leder hos udføreren")
 
 
 class AcuteApproval(models.Model):
@@ -401,4 +406,4 @@ class Matching(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Matchning')} – {self.referral}"
+        return _("Matchning – %(referral)s") % {"referral": self.referral}

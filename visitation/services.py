@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Course, CourseStatus, Family, FamilyMember, MemberKind, TeamAssignment
 from cases.services import TeamMember, course_start
@@ -988,7 +989,11 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 recipients=meeting.members.all(),
                 key=f"meeting-agenda:{meeting.pk}",
                 url=reverse("visitation:meeting_detail", args=[meeting.pk]),
-                text=_("Dagsordenen til visitationsmødet i morgen er klar (%(n)d henvisninger).")
+                text=ngettext(
+                    "Dagsordenen til visitationsmødet i morgen er klar (%(n)d henvisning).",
+                    "Dagsordenen til visitationsmødet i morgen er klar (%(n)d henvisninger).",
+                    count,
+                )
                 % {"n": count},
             )
         )

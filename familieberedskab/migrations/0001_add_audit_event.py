@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 (
                     "course_id",
                     models.BigIntegerField(
-                        blank=True, db_index=True, null=True, verbose_name="forløb-id"
+                        blank=True, db_index=True, null=True, verbose_name="forløbs-id"
                     ),
                 ),
                 (

@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                         verbose_name="brugernavn",
                     ),
                 ),
-                ("full_name", models.CharField(max_length=200, verbose_name="fulde navn")),
+                ("full_name", models.CharField(max_length=200, verbose_name="fuldt navn")),
                 ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
                 (
                     "is_active",

@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                     "flexible_share",
                     models.PositiveSmallIntegerField(
                         default=0,
-                        help_text="Andelen af timerne, der ligger aften, tidlig morgen og i weekender.",
+                        help_text="Andelen af timerne, der ligger om aftenen, tidligt om morgenen og i weekenden.",
                         verbose_name="andel fleksible timer (%)",
                     ),
                 ),

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 (
                     "old_reference",
                     models.CharField(
-                        blank=True, max_length=60, verbose_name="tidligere Serviceloven"
+                        blank=True, max_length=60, verbose_name="tidligere serviceloven"
                     ),
                 ),
                 ("title", models.CharField(max_length=200, verbose_name="emne")),
@@ -538,7 +538,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("authority", "Myndighedens socialfaglige leder"),
-                            ("provider", "Leder i Familieværkstedet"),
+                            ("provider", "Leder hos udføreren"),
                         ],
                         max_length=20,
                         verbose_name="side",

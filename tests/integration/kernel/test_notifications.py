@@ -345,7 +345,7 @@ def test_reminders_send_tells_members_tomorrows_agenda_is_ready(
         "socialleder",
     ]
     assert all("Dagsordenen" in n.text and "er klar" in n.text for n in agenda)
-    assert all("(1 henvisninger)" in n.text for n in agenda)
+    assert all("(1 henvisning)" in n.text for n in agenda)
     assert not Notification.objects.filter(key=f"meeting-agenda:{later.pk}").exists()
 
 
