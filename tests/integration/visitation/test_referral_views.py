@@ -429,7 +429,7 @@ def test_referral_detail_acute_shows_wait_and_flags_over_24_hours(
 
     assert 'data-testid="acute-wait"' in html and 'data-testid="acute-over"' in html
     assert "Over 24 timer" in html
-    assert "Leder i Familieværkstedet: " in html  # the approval, with approver and time
+    assert "Leder hos udføreren: " in html  # the approval, with approver and time
     assert "Afventer godkendelse" in html  # one of two sides has approved
 
 
