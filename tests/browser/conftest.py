@@ -162,7 +162,9 @@ class UI:
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         target = ARTIFACTS / f"{self.name}-{name}.png"
-        self.page.screenshot(path=str(target), full_page=True)
+        # caret="initial": hiding the caret injects an inline style, which htmx may copy
+        # into swapped content, where the strict CSP then refuses it.
+        self.page.screenshot(path=str(target), full_page=True, caret="initial")
         return target
 
     def allow_console(self, pattern: str) -> None:
