@@ -137,7 +137,9 @@ def test_anonymous_is_sent_to_login(client, world, name: str) -> None:
     route = ROUTES[name]
     response = _call(client, route, name, route.kwargs(world) if route.kwargs else None, world)
     if route.public:
-        assert response.status_code in (200, 302)
+        # Public means: answered without a login. /healthz answers 503 when a service is down
+        # (in a test run with a real broker there is no worker), which is still an answer.
+        assert response.status_code in (200, 302, 503 if name == "healthz" else 200)
         if response.status_code == 302:
             assert reverse(settings.LOGIN_URL) not in response["Location"] or name == "set_language"
     else:
