@@ -42,7 +42,8 @@ from visitation.models import (
 
 ACUTE_FLAG_HOURS = 24
 ACUTE_REMINDER_HOURS = 12
-_REFERRAL_FIELDS = (
+# The referral's own fields that `referral_save` takes as ``data`` (the rest are relations).
+REFERRAL_DATA_FIELDS = (
     "concern",
     "target_group",
     "tried_before",
@@ -286,7 +287,7 @@ def referral_save(
     else:
         if referral.status != ReferralStatus.DRAFT:
             raise ValidationError(_("Kun en kladde kan rettes. Henvisningen er allerede indsendt."))
-        before = Referral.objects.filter(pk=referral.pk).values(*_REFERRAL_FIELDS).get()
+        before = Referral.objects.filter(pk=referral.pk).values(*REFERRAL_DATA_FIELDS).get()
     referral.provider = provider
     for name, value in data.items():
         setattr(referral, name, value)
@@ -299,7 +300,7 @@ def referral_save(
         ReferralChild.objects.update_or_create(
             referral=referral, member=child.member, defaults={"level": child.level}
         )
-    changed = [n for n in _REFERRAL_FIELDS if before.get(n) != getattr(referral, n)]
+    changed = [n for n in REFERRAL_DATA_FIELDS if before.get(n) != getattr(referral, n)]
     audit_log(
         by=by,
         action=AuditAction.CREATE if is_new else AuditAction.UPDATE,
@@ -311,14 +312,19 @@ def referral_save(
     return referral
 
 
-@transaction.atomic
-def referral_submit(*, by: User, referral: Referral) -> Referral:
-    """Send a complete draft to the visitation committee (and, if acute, to the two approvers)."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+def _require_referrer(by: User, referral: Referral) -> None:
+    """Only the referring rådgiver, or the rådgiver who may change the family, acts on it."""
     if referral.referred_by_id != by.pk and not has_permission(
         by, Perm.FAMILY_CHANGE, obj=referral.family
     ):
         raise PermissionDenied
+
+
+@transaction.atomic
+def referral_submit(*, by: User, referral: Referral) -> Referral:
+    """Send a complete draft to the visitation committee (and, if acute, to the two approvers)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_referrer(by, referral)
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Henvisningen er allerede indsendt."))
     missing = referral_missing(referral)
@@ -349,10 +355,7 @@ def referral_submit(*, by: User, referral: Referral) -> Referral:
 def referral_withdraw(*, by: User, referral: Referral) -> Referral:
     """The rådgiver withdraws a referral before any decision is in force."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.referred_by_id != by.pk and not has_permission(
-        by, Perm.FAMILY_CHANGE, obj=referral.family
-    ):
-        raise PermissionDenied
+    _require_referrer(by, referral)
     if (
         referral.status not in (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED)
         or referral.decisions.exclude(kind=DecisionKind.POSTPONED).exists()

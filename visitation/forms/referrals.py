@@ -18,25 +18,9 @@ from visitation.models import (
     ReferralStatus,
     TargetGroup,
 )
-from visitation.services import ChildInput
+from visitation.services import REFERRAL_DATA_FIELDS, ChildInput
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# The referral fields the service takes as ``data`` (the rest are relations).
-DATA_FIELDS = (
-    "concern",
-    "target_group",
-    "tried_before",
-    "investigation_date",
-    "investigation_done",
-    "child_plan_date",
-    "concern_source",
-    "concern_source_note",
-    "consent_given",
-    "child_views_heard",
-    "is_acute",
-    "pregnancy",
-    "requested_start",
-)
 
 
 def _paragraph_order(basis: LegalBasis) -> tuple[int, ...]:
@@ -66,7 +50,7 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = ["provider", "challenges", "legal_bases", *DATA_FIELDS]
+        fields = ["provider", "challenges", "legal_bases", *REFERRAL_DATA_FIELDS]
         widgets = {
             "concern": forms.Textarea(attrs={"rows": 5}),
             "tried_before": forms.Textarea(attrs={"rows": 4}),
@@ -194,7 +178,7 @@ class ReferralForm(forms.ModelForm):
         data = self.cleaned_data
         return {
             "provider": data["provider"],
-            "data": {name: data[name] for name in DATA_FIELDS},
+            "data": {name: data[name] for name in REFERRAL_DATA_FIELDS},
             "children": [
                 ChildInput(member=m, level=data.get(f"level_{m.pk}"))
                 for m in self.members
