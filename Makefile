@@ -32,8 +32,8 @@ format: $(STAMP)
 
 ## Re-pin dependencies after editing pyproject.toml.
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --strip-extras -o requirements.txt pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.txt pyproject.toml
 
 ## Refresh the English translation catalogue after changing Danish strings.
 messages: $(STAMP)

@@ -40,12 +40,21 @@ def _purge_queue() -> None:
         celery_app.control.purge(connection=conn)
 
 
+def _close_backend(backend: object) -> None:
+    """Close a Redis result backend's connections now, rather than leave them to the garbage
+    collector, whose ResourceWarning would fail the run at some later moment."""
+    client = getattr(backend, "client", None)
+    if client is not None:
+        client.connection_pool.disconnect()
+
+
 def _forget_connections() -> None:
-    """Drop the app's cached broker pool and result backend, so a changed URL takes effect
-    (what Celery itself does after a fork)."""
-    celery_app._after_fork()
+    """Let a changed broker URL take effect: drop the app's broker pool (kombu keeps it
+    registered for reuse) and close and drop this thread's result backend."""
+    _close_backend(celery_app._local.__dict__.pop("backend", None))
+    _close_backend(celery_app._backend_cache)
     celery_app._backend_cache = None
-    celery_app._local.__dict__.pop("backend", None)
+    celery_app._after_fork()
 
 
 @pytest.fixture
@@ -79,15 +88,26 @@ def embedded_worker(monkeypatch) -> Iterator[Callable[[], AbstractContextManager
     def keep_django_logging(**_: object) -> None:
         """A setup_logging receiver: Celery then configures no logging of its own."""
 
+    worker_backends = []
+
+    def remember_worker_backend(**_: object) -> None:
+        """Sent in the worker's thread after each task: Celery keeps a result backend per
+        thread, and the worker's is closed below."""
+        worker_backends.append(celery_app.backend)
+
     for name in _CELERY_LOG_ENV:
         monkeypatch.setenv(name, os.environ.get(name, ""))
     signals.setup_logging.connect(keep_django_logging)
+    signals.task_postrun.connect(remember_worker_backend)
     try:
         yield lambda: start_worker(
             celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
         )
     finally:
+        signals.task_postrun.disconnect(remember_worker_backend)
         signals.setup_logging.disconnect(keep_django_logging)
+        for backend in worker_backends:
+            _close_backend(backend)
         logging.captureWarnings(False)  # app.log.setup() turned it on
 
 
