@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from cases.models import CourseStatus, Family, TeamAssignment
+from cases.services import families_listed
 from familieberedskab.disclosure import suppress
 from familieberedskab.permissions import Perm, has_permission
 from familieberedskab.startpage import Panel
@@ -18,6 +19,7 @@ def my_families(request: HttpRequest) -> Panel | None:
     families = list(
         Family.objects.visible_to(user).filter(caseworker=user).order_by("-updated_at")[:8]
     )
+    families_listed(by=user, families=families, detail="forside")
     return Panel("cases/_partials/panel_my_families.html", {"families": families}, order=10)
 
 
@@ -28,6 +30,7 @@ def my_courses(request: HttpRequest) -> Panel | None:
     assignments = list(
         TeamAssignment.objects.current().filter(user=user).select_related("course__family")
     )
+    families_listed(by=user, families=[a.course.family for a in assignments], detail="forside")
     return Panel("cases/_partials/panel_my_courses.html", {"assignments": assignments}, order=10)
 
 

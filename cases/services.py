@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,8 +65,7 @@ def get_family_for_user(user: User, pk: int, *, perm: Perm = Perm.FAMILY_VIEW) -
         family = scope.select_related("municipality", "caseworker").get(pk=pk)
     except Family.DoesNotExist:
         raise Http404 from None
-    if perm == Perm.FAMILY_VIEW:
-        audit_log(by=user, action=AuditAction.VIEW, obj=family, family_id=family.pk)
+    audit_log(by=user, action=AuditAction.VIEW, obj=family, family_id=family.pk)
     return family
 
 
@@ -78,6 +78,14 @@ def family_search_logged(*, by: User, query: str, looks_like_cpr: bool) -> None:
     """Searches are audited with their criterion; a CPR number only as 'CPR-søgning'."""
     detail = _("CPR-søgning") if looks_like_cpr else f"navn: {query}"
     audit_log(by=by, action=AuditAction.SEARCH, object_type="cases.family", detail=detail)
+
+
+def family_cpr_clash_logged(*, by: User) -> None:
+    """Entering a CPR number that is registered elsewhere reveals that the person is known:
+    the attempt is audited like a CPR search (without the number)."""
+    audit_log(
+        by=by, action=AuditAction.SEARCH, object_type="cases.familymember", detail="CPR-kollision"
+    )
 
 
 def _check_municipality(by: User, municipality: Organisation) -> None:
@@ -101,7 +109,14 @@ def _save_members(*, by: User, family: Family, members: list[MemberInput]) -> No
         if entry.delete:
             if member is not None and member.pk:
                 pk = member.pk
-                member.delete()
+                try:
+                    with transaction.atomic():
+                        member.delete()
+                except ProtectedError:
+                    raise ValidationError(
+                        _("%(name)s indgår i en henvisning og kan ikke slettes.")
+                        % {"name": member.full_name}
+                    ) from None
                 audit_log(
                     by=by,
                     action=AuditAction.DELETE,

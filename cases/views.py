@@ -17,7 +17,7 @@ from familieberedskab import crypto
 from familieberedskab.permissions import Perm, has_permission
 
 _SEARCH_KEY = "family_search"
-_CPR_LIKE = re.compile(r"^\d{6}-?\d{4}$")
+_CPR_LIKE = re.compile(r"\d(?:\D?\d){5}")  # six digits, possibly separated
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,9 +59,11 @@ def _family_search(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Søgningen er for lang."))
         return redirect("cases:family_list")
     query = form.cleaned_data["q"]
-    if _CPR_LIKE.match(query):
+    if _CPR_LIKE.search(query):
+        # Six digits or more is a CPR number, however it is written: it is searched by its
+        # hash or refused, and never stored in the session or written to the audit trail.
         try:
-            digits = cpr.normalise(query)
+            digits = cpr.normalise(re.sub(r"\D", "", query))
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("cases:family_list")
@@ -102,7 +104,12 @@ def _save(request: HttpRequest, family: Family | None) -> HttpResponse:
         request.POST or None, instance=instance, own_municipality=request.user.organisation
     )
     formset = MemberFormSet(request.POST or None, instance=instance, prefix="members")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    valid = request.method == "POST" and form.is_valid() and formset.is_valid()
+    if request.method == "POST" and any(
+        f.has_error("cpr_number", code="cpr_duplicate") for f in formset.forms
+    ):
+        services.family_cpr_clash_logged(by=request.user)
+    if valid:
         data = {k: form.cleaned_data[k] for k in form._meta.fields}
         try:
             if family is None:

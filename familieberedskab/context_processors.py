@@ -11,16 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from familieberedskab.models import Notification
 from familieberedskab.permissions import Perm, permissions_of
 
+# (url name, label, permission, only for staff of a provider)
 _NAV = [
-    ("home", _("Forside"), None),
-    ("cases:family_list", _("Familier"), Perm.FAMILY_VIEW),
-    ("visitation:referral_list", _("Henvisninger"), Perm.REFERRAL_VIEW),
-    ("visitation:meeting_list", _("Visitation"), Perm.VISITATION_DECIDE),
-    ("visitation:waiting_list", _("Venteliste"), Perm.VISITATION_DECIDE),
-    ("staffing:roster_list", _("Medarbejdere"), Perm.ROSTER_MANAGE),
-    ("staffing:profile", _("Min profil"), Perm.PROFILE_EDIT_OWN),
-    ("audit_list", _("Logning"), Perm.AUDIT_VIEW),
-    ("admin:index", _("Administration"), Perm.STAFF_MANAGE),
+    ("home", _("Forside"), None, False),
+    ("cases:family_list", _("Familier"), Perm.FAMILY_VIEW, False),
+    ("visitation:referral_list", _("Henvisninger"), Perm.REFERRAL_VIEW, False),
+    ("visitation:meeting_list", _("Visitation"), Perm.VISITATION_DECIDE, False),
+    ("visitation:waiting_list", _("Venteliste"), Perm.VISITATION_DECIDE, True),
+    ("staffing:roster_list", _("Medarbejdere"), Perm.ROSTER_MANAGE, False),
+    ("staffing:profile", _("Min profil"), Perm.PROFILE_EDIT_OWN, False),
+    ("audit_list", _("Logning"), Perm.AUDIT_VIEW, False),
+    ("admin:index", _("Administration"), Perm.STAFF_MANAGE, False),
 ]
 
 
@@ -47,8 +48,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = []
     unread: Callable[[], int] | int = 0
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        for name, label, perm in _NAV:
-            if perm is None or perm in perms:
+        is_provider = request.user.organisation.is_provider
+        for name, label, perm, provider_only in _NAV:
+            if (perm is None or perm in perms) and (is_provider or not provider_only):
                 url = reverse(name)
                 items.append({"url": url, "label": label, "active": _is_active(request.path, url)})
         unread = _unread_count(request)

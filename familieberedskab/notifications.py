@@ -26,9 +26,13 @@ def notify(
             )
         )
         recipients = [u for u in recipients if u.pk not in already]
-    created = Notification.objects.bulk_create(
-        Notification(recipient=u, text=text[:300], url=url, key=key) for u in recipients
-    )
+    rows = [Notification(recipient=u, text=text[:300], url=url, key=key) for u in recipients]
+    if key:
+        # A concurrent run may have inserted the same key meanwhile: skip those rows.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(Notification.objects.filter(key=key, recipient__in=recipients, read_at=None))
+    else:
+        created = Notification.objects.bulk_create(rows)
     if settings.NOTIFICATION_EMAIL and created:
         from familieberedskab.tasks import notification_emails_send
 

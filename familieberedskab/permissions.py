@@ -93,9 +93,10 @@ def has_permission(user: "User | AnonymousUser", perm: Perm, *, obj: object = No
     family_model = apps.get_model("cases", "Family")
     if not isinstance(obj, family_model):
         raise TypeError(f"no object rule for {type(obj).__name__}")
+    # Changing a family and seeing its full CPR numbers belong to its own rådgiver only.
     scope = (
         family_model.objects.changeable_by
-        if perm == Perm.FAMILY_CHANGE
+        if perm in (Perm.FAMILY_CHANGE, Perm.FAMILY_VIEW_FULL_CPR)
         else family_model.objects.visible_to
     )
     return scope(user).filter(pk=obj.pk).exists()
@@ -137,7 +138,9 @@ def family_scope(user: "User | AnonymousUser", *, change: bool = False) -> Q:
         q |= Q(pk__in=assignments.values("course__family_id"))
     if user.has_role(Role.LEDER):
         courses = apps.get_model("cases", "Course").objects.filter(provider_id=user.organisation_id)
-        submitted = referrals.exclude(status="draft").filter(provider_id=user.organisation_id)
+        submitted = referrals.filter(
+            status__in=["submitted", "decided"], provider_id=user.organisation_id
+        )
         q |= (
             Q(pk__in=courses.values("family_id"))
             | Q(pk__in=submitted.values("family_id"))

@@ -302,3 +302,7 @@ SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
 # Notifications are e-mailed (without personal data) when this is on.
 NOTIFICATION_EMAIL = env.bool("NOTIFICATION_EMAIL", default=False)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Take the request id from the proxy's X-Request-ID header (only behind a proxy that sets it);
+# otherwise every request gets a fresh id, so clients cannot choose what the audit trail says.
+TRUST_REQUEST_ID_HEADER = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)

@@ -121,11 +121,21 @@ def _check_worker() -> str:
     return "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "round trip"
 
 
+_last_health: tuple[float, dict[str, object], int] | None = None
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, cache, broker and a real task round trip through a worker, as JSON."""
+    """Database, cache, broker and a real task round trip through a worker, as JSON.
+
+    The answer is kept for HEALTHZ_CACHE_SECONDS per process, so anonymous callers cannot tie
+    up web workers by making each request wait for a task round trip."""
+    global _last_health
+    now = time.monotonic()
+    if _last_health is not None and now - _last_health[0] < settings.HEALTHZ_CACHE_SECONDS:
+        return JsonResponse(_last_health[1], status=_last_health[2])
     checks = {
         "database": _timed(_check_database),
         "cache": _timed(_check_cache),
@@ -137,6 +147,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else {"ok": False, "detail": "no broker", "ms": 0}
     )
     healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
-    )
+    payload = {"status": "ok" if healthy else "fail", "checks": checks}
+    _last_health = (now, payload, 200 if healthy else 503)
+    return JsonResponse(payload, status=_last_health[2])

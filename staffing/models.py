@@ -88,6 +88,17 @@ class Organisation(models.Model):
     def is_municipality(self) -> bool:
         return self.kind == OrganisationKind.MUNICIPALITY
 
+    @property
+    def is_provider(self) -> bool:
+        return self.kind == OrganisationKind.PROVIDER
+
+
+class StaffUserManager(UserManager):
+    """Users come with their organisation: every request needs it (scope, navigation)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("organisation")
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A staff account. What it may do follows from its roles and its organisation."""
@@ -113,7 +124,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("oprettet"), default=timezone.now)
 
-    objects = UserManager()
+    objects = StaffUserManager()
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"

@@ -45,6 +45,7 @@ def _fast_and_quiet(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.OTP_REQUIRED = False
     settings.SMALL_NUMBER_THRESHOLD = 5
+    settings.HEALTHZ_CACHE_SECONDS = 0  # every test sees a fresh health check
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from visitation.services import (
     acute_wait_hours,
     capacity_status,
     meetings_visible_to,
+    referrals_listed,
     referrals_visible_to,
     waiting_figures,
     waiting_list,
@@ -84,6 +85,7 @@ def my_referrals(request: HttpRequest) -> Panel | None:
         .alias(is_draft=is_draft)
         .order_by("-is_draft", "-updated_at", "-pk")[:MY_REFERRALS_SHOWN]
     )
+    referrals_listed(by=user, referrals=referrals, detail="forside")
     rows = [
         {
             "referral": r,
@@ -167,6 +169,7 @@ def acute(request: HttpRequest) -> Panel | None:
         .select_related("family")
         .order_by("submitted_at", "pk")[: ACUTE_SHOWN + 1]
     )
+    referrals_listed(by=user, referrals=referrals[:ACUTE_SHOWN], detail="forside")
     now = timezone.now()
     rows = []
     for referral in referrals[:ACUTE_SHOWN]:
@@ -195,6 +198,9 @@ def waiting(request: HttpRequest) -> Panel | None:
     if not _is_leader(user) or user.organisation.kind != OrganisationKind.PROVIDER:
         return None
     entries = waiting_list(user.organisation)
+    referrals_listed(
+        by=user, referrals=[e.referral for e in entries[:WAITING_SHOWN]], detail="forside"
+    )
     return Panel(
         "visitation/_partials/panel_waiting.html",
         {

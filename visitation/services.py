@@ -285,9 +285,11 @@ def referral_save(
         referral = Referral(family=family, referred_by=by)
         before: dict[str, object] = {}
     else:
-        if referral.status != ReferralStatus.DRAFT:
+        stored = Referral.objects.select_for_update().get(pk=referral.pk)
+        if stored.status != ReferralStatus.DRAFT:
             raise ValidationError(_("Kun en kladde kan rettes. Henvisningen er allerede indsendt."))
-        before = Referral.objects.filter(pk=referral.pk).values(*REFERRAL_DATA_FIELDS).get()
+        before = {name: getattr(stored, name) for name in REFERRAL_DATA_FIELDS}
+        referral = stored
     referral.provider = provider
     for name, value in data.items():
         setattr(referral, name, value)
@@ -504,6 +506,13 @@ def decision_record(
         raise ValidationError(
             _("Afgørelsen er allerede erstattet af en nyere. Genindlæs siden."), code="conflict"
         )
+    if replaces is not None and Matching.objects.filter(referral=referral).exists():
+        raise ValidationError(
+            _(
+                "Familiens forløb er startet. Bevillingen ændres ved at justere eller afslutte "
+                "forløbet, ikke ved en ny afgørelse."
+            )
+        )
     decision = Decision(
         referral=referral,
         route=DecisionRoute.COMMITTEE if meeting else DecisionRoute.ACUTE,
@@ -580,6 +589,8 @@ def acute_approve(*, by: User, decision: Decision) -> AcuteApproval:
     and a leader at the provider. The side follows the approver's organisation."""
     referral = Referral.objects.select_for_update().get(pk=decision.referral_id)
     _require_decider(by, referral)
+    if referral.status not in (ReferralStatus.SUBMITTED, ReferralStatus.DECIDED):
+        raise ValidationError(_("Henvisningen er trukket tilbage eller ikke indsendt."))
     decision = Decision.objects.get(pk=decision.pk)
     if decision.route != DecisionRoute.ACUTE:
         raise ValidationError(_("Kun akutte afgørelser godkendes særskilt."))
@@ -692,8 +703,14 @@ def waiting_figures(entries: list[WaitingEntry]) -> dict[str, float | int | None
 
 @transaction.atomic
 def waiting_rank_set(*, by: User, referral: Referral, rank: int | None, reason: str) -> Referral:
-    """A leader places a family on the waiting list by hand; the reason is required."""
+    """A leader at the provider places a family on its waiting list by hand, with a reason."""
     _require_decider(by, referral)
+    if by.organisation_id != referral.provider_id:
+        raise PermissionDenied
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    head = head_decision(referral)
+    if not (decision_in_force(head) and head.kind == DecisionKind.WAITING_LIST):
+        raise ValidationError(_("Familien står ikke på ventelisten."))
     if rank is not None and not reason.strip():
         raise ValidationError({"reason": [_("Begrund den manuelle placering.")]})
     referral.waiting_rank = rank
@@ -941,15 +958,17 @@ def match_assign(
 def courses_activate_due(*, on: dt.date | None = None) -> int:
     """Planned courses whose start date has come become active; the timeline records it."""
     on = on or timezone.localdate()
-    due = list(
-        Course.objects.filter(status=CourseStatus.PLANNED, start_date__lte=on).select_related(
-            "matching"
-        )
-    )
+    due = list(Course.objects.filter(status=CourseStatus.PLANNED, start_date__lte=on))
     now = timezone.now()
+    activated = 0
     for course in due:
         with transaction.atomic():
-            Course.objects.filter(pk=course.pk).update(status=CourseStatus.ACTIVE)
+            # Re-checked in the UPDATE: a course closed meanwhile is never reopened.
+            if not Course.objects.filter(pk=course.pk, status=CourseStatus.PLANNED).update(
+                status=CourseStatus.ACTIVE
+            ):
+                continue
+            activated += 1
             audit_log(
                 by=None,
                 action=AuditAction.UPDATE,
@@ -962,7 +981,7 @@ def courses_activate_due(*, on: dt.date | None = None) -> int:
             Referral.objects.filter(matching__course=course, course_started_at__isnull=True).update(
                 course_started_at=now
             )
-    return len(due)
+    return activated
 
 
 def reminders_send(*, now: dt.datetime | None = None) -> int:

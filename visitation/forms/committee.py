@@ -189,7 +189,6 @@ class DecisionForm(forms.Form):
                 else Div(*grant)
             ),
             Row(field("priority", "col-sm-4")),
-            "reason",
         ]
         if not kind:
             hint = _(
@@ -199,7 +198,9 @@ class DecisionForm(forms.Form):
             parts.insert(
                 parts.index("kind") + 1, HTML(format_html('<p class="form-text">{}</p>', hint))
             )
-        return Layout(Div(*parts, css_id=self.fields_id))
+        # The reason stays outside the refreshed block: it applies to every kind, and free text
+        # must never travel in the refresh's GET query string (access logs).
+        return Layout(Div(*parts, css_id=self.fields_id), "reason")
 
     def clean(self) -> dict[str, object]:
         data = super().clean()

@@ -29,8 +29,8 @@ def _waiting_page(
 ) -> HttpResponse:
     """The list in order, one placement form per row (the bound one re-shown with errors)."""
     user: User = request.user
-    if not has_permission(user, Perm.VISITATION_DECIDE):
-        raise PermissionDenied
+    if not has_permission(user, Perm.VISITATION_DECIDE) or not user.organisation.is_provider:
+        raise PermissionDenied  # the waiting list is kept by the provider
     provider = user.organisation
     entries = services.waiting_list(provider)
     number = _page_of(entries, bound_pk) if bound_pk else request.GET.get("page")
@@ -91,7 +91,10 @@ def waiting_rank_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def capacity_edit(request: HttpRequest) -> HttpResponse:
-    if not has_permission(request.user, Perm.VISITATION_DECIDE):
+    if (
+        not has_permission(request.user, Perm.VISITATION_DECIDE)
+        or not request.user.organisation.is_provider
+    ):
         raise PermissionDenied
     status = services.capacity_status(request.user.organisation)
     form = CapacityForm(request.POST or None, initial={"families": status.capacity})

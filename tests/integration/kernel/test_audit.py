@@ -6,7 +6,8 @@ from familieberedskab.audit import audit_log
 from familieberedskab.models import AuditAction, AuditEvent
 
 
-def test_viewing_a_family_writes_an_audit_row(client, family, radgiver) -> None:
+def test_viewing_a_family_writes_an_audit_row(client, family, radgiver, settings) -> None:
+    settings.TRUST_REQUEST_ID_HEADER = True  # behind a proxy that sets it
     client.force_login(radgiver)
 
     response = client.get(

@@ -40,6 +40,12 @@ def test_no_inline_scripts_or_styles_in_pages(client, radgiver, family) -> None:
         assert " onclick=" not in html
 
 
-def test_malformed_request_id_is_replaced(client) -> None:
+def test_client_request_id_is_ignored_unless_a_proxy_is_trusted(client) -> None:
+    response = client.get(reverse("staffing:login"), HTTP_X_REQUEST_ID="chosen-by-client-0001")
+    assert response["X-Request-ID"] != "chosen-by-client-0001"
+
+
+def test_malformed_request_id_is_replaced(client, settings) -> None:
+    settings.TRUST_REQUEST_ID_HEADER = True
     response = client.get(reverse("staffing:login"), HTTP_X_REQUEST_ID="<script>alert(1)</script>")
     assert response["X-Request-ID"].isalnum()

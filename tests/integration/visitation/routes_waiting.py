@@ -2,7 +2,8 @@
 (tests/integration/kernel/test_url_matrix.py).
 
 The world gains a referral for ``family`` granted the Familieberedskab at the provider of the
-family's course and awaiting a team (in the leader's scope), and a granted referral for
+family's course and awaiting a team (in the leader's scope), one on that provider's waiting
+list, and a granted referral for
 ``other_family`` at another provider (outside every matrix user's scope).
 """
 
@@ -19,6 +20,9 @@ def extend_world(ctx: dict) -> None:
     referral = ReferralFactory(family=family, provider=provider)
     DecisionFactory(referral=referral, signed_by=ctx["users"][Role.LEDER], granted=True)
     ctx["waiting_granted"] = referral
+    listed = ReferralFactory(family=family, provider=provider)
+    DecisionFactory(referral=listed, signed_by=ctx["users"][Role.LEDER])  # waiting list
+    ctx["waiting_listed"] = listed
     elsewhere = ProviderFactory(name="Anden udfører (venteliste)")
     outside = ReferralFactory(family=other, provider=elsewhere)
     leader = UserFactory(organisation=elsewhere, roles=[Role.LEDER])
@@ -28,6 +32,10 @@ def extend_world(ctx: dict) -> None:
 
 def _granted(ctx: dict) -> dict:
     return {"pk": ctx["waiting_granted"].pk}
+
+
+def _listed(ctx: dict) -> dict:
+    return {"pk": ctx["waiting_listed"].pk}
 
 
 def _outside(ctx: dict) -> dict:
@@ -40,7 +48,7 @@ ROUTES: dict[str, Route] = {
         perm=Perm.VISITATION_DECIDE,
         method="post",
         ok=302,
-        kwargs=_granted,
+        kwargs=_listed,
         outside=_outside,
         data={"rank": "1", "reason": "Skolestart om en uge"},
     ),
