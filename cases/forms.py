@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import cpr
-from cases.models import Family, FamilyMember
+from cases.models import Family, FamilyMember, MemberKind
 from familieberedskab import crypto
 from staffing.models import Organisation
 
@@ -47,6 +47,9 @@ class FamilyForm(forms.ModelForm):
         return municipality
 
 
+UNBORN_MAX_DAYS = 305  # about ten months
+
+
 class FamilyMemberForm(forms.ModelForm):
     cpr_number = forms.CharField(
         label=_("CPR-nummer"),
@@ -73,7 +76,9 @@ class FamilyMemberForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].required = False
-        self.fields["birth_date"].help_text = _("Udfyldes automatisk ud fra CPR-nummeret.")
+        self.fields["birth_date"].help_text = _(
+            "Udfyldes automatisk ud fra CPR-nummeret. For et ufødt barn: terminsdatoen."
+        )
         if self.instance.pk and self.instance.has_cpr:
             self.fields["cpr_number"].help_text = _(
                 "Registreret: %(masked)s. Udfyld kun for at rette det."
@@ -97,17 +102,28 @@ class FamilyMemberForm(forms.ModelForm):
             )
         return digits
 
-    def clean_birth_date(self) -> dt.date | None:
-        born = self.cleaned_data.get("birth_date")
-        if born and born > timezone.localdate():
-            raise forms.ValidationError(
-                _("Fødselsdatoen kan ikke ligge i fremtiden."), code="future"
-            )
-        return born
-
     def clean(self) -> dict[str, object]:
         data = super().clean()
         digits, born = data.get("cpr_number"), data.get("birth_date")
+        if born and born > timezone.localdate():
+            # An unborn child (no CPR number yet) is registered with the expected birth date,
+            # so that a pregnancy can be referred and counts as "a child under 2".
+            unborn = data.get("kind") == MemberKind.CHILD and not digits
+            if not unborn:
+                self.add_error(
+                    "birth_date",
+                    forms.ValidationError(
+                        _("Fødselsdatoen kan ikke ligge i fremtiden."), code="future"
+                    ),
+                )
+            elif born > timezone.localdate() + dt.timedelta(days=UNBORN_MAX_DAYS):
+                self.add_error(
+                    "birth_date",
+                    forms.ValidationError(
+                        _("Terminsdatoen for et ufødt barn kan højst ligge 10 måneder frem."),
+                        code="future",
+                    ),
+                )
         if digits:
             from_cpr = cpr.birth_date(digits)
             if born and born != from_cpr:

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from familieberedskab.admin import AuditedAdmin
 from staffing import services
-from staffing.models import Organisation, Role, User
+from staffing.models import Competence, Organisation, Role, User
 
 admin.site.unregister(Group)  # roles, not groups, carry permissions here
 
@@ -92,3 +92,12 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
             ngettext("%(n)d bruger nulstillet.", "%(n)d brugere nulstillet.", count) % {"n": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Competence)
+class CompetenceAdmin(AuditedAdmin):
+    """Methods and expertise tags: matching compares referrals' challenges with these."""
+
+    list_display = ["name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]

@@ -10,7 +10,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -314,6 +324,21 @@ def referral_save(
     return referral
 
 
+def _other_referral_in_play(referral: Referral) -> bool:
+    """Another referral of the family to the same provider that is awaiting a decision, on
+    the waiting list, granted and awaiting a team, or in a course not yet closed."""
+    others = Referral.objects.filter(family=referral.family_id, provider=referral.provider_id)
+    others = others.exclude(pk=referral.pk)
+    if others.filter(status=ReferralStatus.SUBMITTED).exists():
+        return True
+    live = with_head_decision(others.filter(status=ReferralStatus.DECIDED)).filter(
+        head_kind__in=[DecisionKind.WAITING_LIST, DecisionKind.FAMILIEBEREDSKAB]
+    )
+    return live.filter(
+        Q(matching__isnull=True) | ~Q(matching__course__status=CourseStatus.CLOSED)
+    ).exists()
+
+
 def _require_referrer(by: User, referral: Referral) -> None:
     """Only the referring rådgiver, or the rådgiver who may change the family, acts on it."""
     if referral.referred_by_id != by.pk and not has_permission(
@@ -332,6 +357,14 @@ def referral_submit(*, by: User, referral: Referral) -> Referral:
     missing = referral_missing(referral)
     if missing:
         raise ValidationError(missing)
+    if _other_referral_in_play(referral):
+        raise ValidationError(
+            _(
+                "Familien har allerede en henvisning til %(provider)s, der er under behandling "
+                "eller i forløb."
+            )
+            % {"provider": referral.provider}
+        )
     referral.status = ReferralStatus.SUBMITTED
     referral.submitted_at = timezone.now()
     referral.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -355,12 +388,13 @@ def referral_submit(*, by: User, referral: Referral) -> Referral:
 
 @transaction.atomic
 def referral_withdraw(*, by: User, referral: Referral) -> Referral:
-    """The rådgiver withdraws a referral before any decision is in force."""
+    """The rådgiver withdraws a referral until a decision (other than postponement) is in
+    force — an acute decision still awaiting its approvals does not stop it."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_referrer(by, referral)
-    if (
-        referral.status not in (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED)
-        or referral.decisions.exclude(kind=DecisionKind.POSTPONED).exists()
+    head = head_decision(referral)
+    if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED) or (
+        decision_in_force(head) and head.kind != DecisionKind.POSTPONED
     ):
         raise ValidationError(
             _("Henvisningen kan ikke trækkes tilbage, når der er truffet afgørelse.")
@@ -462,8 +496,8 @@ def _validate_decision(data: DecisionInput) -> dict[str, list[str]]:
             errors["start_date"] = [_("Angiv startdato.")]
         if data.first_follow_up is None:
             errors["first_follow_up"] = [_("Angiv dato for første opfølgning.")]
-        elif data.start_date and data.first_follow_up <= data.start_date:
-            errors["first_follow_up"] = [_("Første opfølgning skal ligge efter startdatoen.")]
+    if data.start_date and data.first_follow_up and data.first_follow_up <= data.start_date:
+        errors["first_follow_up"] = [_("Første opfølgning skal ligge efter startdatoen.")]
     if data.kind == DecisionKind.REJECTED and not data.reason.strip():
         errors["reason"] = [_("Et afslag skal begrundes.")]
     return errors
@@ -530,6 +564,12 @@ def decision_record(
         with transaction.atomic():
             decision.save()
     except IntegrityError:
+        # Only a competing decision is a conflict; any other refusal is a bug to surface.
+        competitor = Decision.objects.filter(referral=referral, replaces=replaces)
+        if replaces is not None:
+            competitor = Decision.objects.filter(replaces=replaces)
+        if not competitor.exists():
+            raise
         raise ValidationError(
             _("En anden leder har netop afgjort henvisningen. Genindlæs siden."), code="conflict"
         ) from None
@@ -607,7 +647,8 @@ def acute_approve(*, by: User, decision: Decision) -> AcuteApproval:
         )
     if decision.approvals.filter(side=side).exists():
         raise ValidationError(
-            _("Der er allerede en godkendelse fra %(side)s.") % {"side": ApproverSide(side).label}
+            _("Der er allerede en godkendelse fra denne side (%(side)s).")
+            % {"side": ApproverSide(side).label.lower()}
         )
     approval = AcuteApproval.objects.create(decision=decision, side=side, approver=by)
     audit_log(
@@ -643,8 +684,9 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def waiting_list(provider: Organisation, *, on: dt.date | None = None) -> list[WaitingEntry]:
-    """Families on the waiting list, in order: a leader's manual placement first, then acute,
-    then pregnancy or a child under 2, then the committee's priority, then referral date."""
+    """Families on the waiting list, in order: acute first, then pregnancy or a child under 2
+    in the family, then the committee's priority, then referral date. A leader's manual
+    placement N puts that family at place N (1 = first) of that order."""
     on = on or timezone.localdate()
     two_years_ago = _years_before(on, 2)
     decisions = {
@@ -659,11 +701,14 @@ def waiting_list(provider: Organisation, *, on: dt.date | None = None) -> list[W
     referrals = (
         Referral.objects.filter(pk__in=[pk for pk, d in decisions.items() if decision_in_force(d)])
         .select_related("family", "family__municipality", "referred_by")
-        .prefetch_related("children__member")
+        .prefetch_related(
+            Prefetch("family__members", queryset=FamilyMember.objects.filter(kind=MemberKind.CHILD))
+        )
     )
     entries = []
     for referral in referrals:
-        infant = any(c.member.birth_date > two_years_ago for c in referral.children.all())
+        # Any child of the family counts, not only those the referral names (a baby sibling).
+        infant = any(m.birth_date > two_years_ago for m in referral.family.members.all())
         entry = WaitingEntry(
             referral=referral,
             decision=decisions[referral.pk],
@@ -679,8 +724,6 @@ def waiting_list(provider: Organisation, *, on: dt.date | None = None) -> list[W
         entries.append(entry)
     entries.sort(
         key=lambda e: (
-            e.referral.waiting_rank is None,
-            e.referral.waiting_rank or 0,
             not e.referral.is_acute,
             not e.infant_or_pregnancy,
             e.decision.priority is None,
@@ -689,7 +732,14 @@ def waiting_list(provider: Organisation, *, on: dt.date | None = None) -> list[W
             e.referral.pk,
         )
     )
-    return entries
+    placed = sorted(
+        (e for e in entries if e.referral.waiting_rank is not None),
+        key=lambda e: (e.referral.waiting_rank, e.referral.submitted_at),
+    )
+    ordered = [e for e in entries if e.referral.waiting_rank is None]
+    for entry in placed:
+        ordered.insert(min(entry.referral.waiting_rank - 1, len(ordered)), entry)
+    return ordered
 
 
 def waiting_figures(entries: list[WaitingEntry]) -> dict[str, float | int | None]:
@@ -847,6 +897,12 @@ def match_refusal(referral: Referral, decision: Decision | None) -> str | None:
         return _("Kun en bevilget henvisning kan matches med et team.")
     if Matching.objects.filter(referral=referral).exists():
         return _("Familien har allerede fået et team.")
+    if Matching.objects.filter(
+        referral__family=referral.family_id,
+        course__provider=referral.provider_id,
+        course__status__in=[CourseStatus.PLANNED, CourseStatus.ACTIVE],
+    ).exists():
+        return _("Familien er allerede i et forløb i Familieberedskabet.")
     return None
 
 
@@ -959,7 +1015,6 @@ def courses_activate_due(*, on: dt.date | None = None) -> int:
     """Planned courses whose start date has come become active; the timeline records it."""
     on = on or timezone.localdate()
     due = list(Course.objects.filter(status=CourseStatus.PLANNED, start_date__lte=on))
-    now = timezone.now()
     activated = 0
     for course in due:
         with transaction.atomic():
@@ -978,8 +1033,12 @@ def courses_activate_due(*, on: dt.date | None = None) -> int:
                 fields=["status"],
                 values={"status": CourseStatus.ACTIVE},
             )
+            # The course started on its start date, not when this hourly task noticed.
+            started = dt.datetime.combine(
+                course.start_date, dt.time.min, tzinfo=timezone.get_current_timezone()
+            )
             Referral.objects.filter(matching__course=course, course_started_at__isnull=True).update(
-                course_started_at=now
+                course_started_at=started
             )
     return activated
 

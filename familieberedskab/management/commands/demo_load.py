@@ -9,6 +9,7 @@ from cases.models import Family
 from staffing.demo import DEMO_PASSWORD, DEMO_USERS, load_people
 from visitation.demo import EXTRA_PRACTITIONERS, load_visitation
 from visitation.models import Referral
+from visitation.services import courses_activate_due
 
 
 class Command(BaseCommand):
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             total = load_families(users=users, count=families, seed=seed + Family.objects.count())
             self.stdout.write(f"Familier i alt: {total}")
         made = load_visitation(users=users)
+        # No beat runs in demo mode: bring planned courses whose start date has come up to date.
+        courses_activate_due()
         self.stdout.write(f"Henvisninger i alt: {Referral.objects.count()} (nye: {made})")
         self.stdout.write(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:

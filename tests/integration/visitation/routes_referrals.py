@@ -1,8 +1,9 @@
 """URL matrix rows for the referral screens (tests/integration/kernel/test_url_matrix.py).
 
-The world gains three referrals: a submitted one and a complete draft for ``family`` by its
-rådgiver to the provider of the family's course, and a submitted one for ``other_family``
-(Vallensbæk) by its own rådgiver to another provider — outside every matrix user's scope.
+The world gains three referrals: a submitted one for ``family`` and a complete draft for a
+second family of the same rådgiver, both to the provider of the family's course, and a
+submitted one for ``other_family`` (Vallensbæk) by its own rådgiver to another provider —
+outside every matrix user's scope.
 """
 
 import datetime as dt
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from familieberedskab.permissions import Perm
 from staffing.models import Role
+from tests.factories.cases import FamilyFactory, FamilyMemberFactory
 from tests.factories.staffing import ProviderFactory
 from tests.integration.routes import Route
 from visitation.models import (
@@ -51,8 +53,17 @@ def extend_world(ctx: dict) -> None:
             submitted_at=timezone.now(),
         )
     )
+    # The draft is for a second family of the rådgiver's: a family may have only one
+    # referral in play at a provider, and ``family`` has several in the world.
+    sibling_family = FamilyFactory(
+        name="Familien Udkast",
+        municipality=family.municipality,
+        caseworker=radgiver,
+        created_by=radgiver,
+    )
+    FamilyMemberFactory(family=sibling_family)
     ctx["referral_draft"] = _complete(
-        Referral.objects.create(family=family, provider=provider, referred_by=radgiver)
+        Referral.objects.create(family=sibling_family, provider=provider, referred_by=radgiver)
     )
     elsewhere = ProviderFactory(name="Anden udfører (henvisninger)")
     elsewhere.serves.add(other.municipality)
