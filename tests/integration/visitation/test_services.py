@@ -462,3 +462,22 @@ def test_planned_course_becomes_active_on_its_start_date(
     referral.refresh_from_db()
     assert matching.course.status == CourseStatus.ACTIVE
     assert referral.course_started_at is not None
+
+
+def test_visitation_tick_command_runs_reminders_and_activation(
+    radgiver, family, provider, leader
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    acute = _complete_referral(radgiver, family, provider, acute=True)
+    Referral.objects.filter(pk=acute.pk).update(
+        submitted_at=timezone.now() - dt.timedelta(hours=13)
+    )
+    out = StringIO()
+
+    call_command("visitation_tick", stdout=out)
+
+    assert "Påmindelser sendt: 1" in out.getvalue()
+    assert Notification.objects.filter(recipient=leader, key=f"acute-12h:{acute.pk}").exists()
