@@ -1,7 +1,7 @@
 """Start-page panels contributed by the cases app (registered in ``CasesConfig.ready``)."""
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 
 from cases.models import CourseStatus, Family, TeamAssignment
@@ -27,8 +27,17 @@ def my_courses(request: HttpRequest) -> Panel | None:
     user = request.user
     if not user.roles & PRACTITIONER_ROLES:
         return None
+    # The team-mates are the other current assignments on each course: one more query, however
+    # many courses and colleagues.
+    mates = TeamAssignment.objects.current().exclude(user=user).select_related("user")
     assignments = list(
-        TeamAssignment.objects.current().filter(user=user).select_related("course__family")
+        TeamAssignment.objects.current()
+        .filter(user=user)
+        .select_related("course__family")
+        .prefetch_related(
+            Prefetch("course__team", queryset=mates.order_by("role", "pk"), to_attr="mates")
+        )
+        .order_by("-course__start_date", "course__pk")
     )
     families_listed(by=user, families=[a.course.family for a in assignments], detail="forside")
     return Panel("cases/_partials/panel_my_courses.html", {"assignments": assignments}, order=10)

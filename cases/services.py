@@ -257,8 +257,10 @@ def course_start(
     )
     for member in team:
         if member.role not in member.user.roles:
+            # The label, never the code; an unknown code is shown as given rather than crash.
+            label = Role(member.role).label if member.role in Role.values else member.role
             raise ValidationError(
-                _("%(user)s har ikke rollen %(role)s.") % {"user": member.user, "role": member.role}
+                _("%(user)s har ikke rollen %(role)s.") % {"user": member.user, "role": label}
             )
         assignment = TeamAssignment.objects.create(
             course=course,

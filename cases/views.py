@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import cpr, services
 from cases.forms import FamilyForm, FamilySearchForm, MemberFormSet
-from cases.models import Family, FamilyMember
+from cases.models import Course, Family, FamilyMember, TeamAssignment
 from familieberedskab import crypto
 from familieberedskab.permissions import Perm, has_permission
+from staffing.models import PRACTITIONER_ROLES, Role, User
 
 _SEARCH_KEY = "family_search"
 _CPR_LIKE = re.compile(r"\d(?:\D?\d){5}")  # six digits, possibly separated
@@ -163,10 +164,43 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/family_detail.html",
         {
             "family": family,
+            "courses": _courses_shown(request.user, family),
             "can_change": has_permission(request.user, Perm.FAMILY_CHANGE, obj=family),
             "can_view_cpr": has_permission(request.user, Perm.FAMILY_VIEW_FULL_CPR),
         },
     )
+
+
+def _courses_shown(user: User, family: Family) -> list[Course]:
+    """The family's courses this user may see, with team and matching, in two queries.
+
+    The authority side (the municipality's rådgiver or leader) sees every course; a provider's
+    leader the courses at that provider; a practitioner the courses they are on the team of.
+    The matching lives in visitation (a higher layer): it is reached by its reverse name only.
+    """
+    courses = Course.objects.filter(family=family)
+    authority = user.organisation_id == family.municipality_id
+    if not (authority and user.has_role(Role.RADGIVER, Role.LEDER)):
+        allowed = Q(pk__in=[])
+        if user.has_role(Role.LEDER):
+            allowed |= Q(provider_id=user.organisation_id)
+        if user.roles & PRACTITIONER_ROLES:
+            allowed |= Q(pk__in=TeamAssignment.objects.filter(user=user).values("course_id"))
+        courses = courses.filter(allowed)
+    courses = list(
+        courses.select_related("provider", "matching__decided_by").prefetch_related(
+            Prefetch(
+                "team",
+                queryset=TeamAssignment.objects.select_related("user").order_by(
+                    "role", "starts_on", "pk"
+                ),
+            )
+        )
+    )
+    for course in courses:
+        # Not every course came from a matching (older or imported ones): None, not an error.
+        course.matching_or_none = getattr(course, "matching", None)
+    return courses
 
 
 @require_POST

@@ -86,7 +86,7 @@ class MatchForm(forms.Form):
     start_meeting_date = forms.DateField(
         label=_("Opstartsmøde"),
         required=False,
-        help_text=_("Mødet med familien, rådgiveren og de to behandlere."),
+        help_text=_("Mødet med familien, rådgiveren og de to medarbejdere."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Family
+from cases.models import Family, TeamAssignment
 from cases.services import families_listed, get_family_for_user
 from familieberedskab.permissions import Perm, has_permission
 from staffing.models import User
@@ -22,6 +22,7 @@ from visitation.models import (
     Decision,
     DecisionKind,
     DecisionRoute,
+    Matching,
     Referral,
     ReferralChild,
     ReferralStatus,
@@ -143,6 +144,14 @@ def _other_drafts(user: User, family: Family) -> list[Referral]:
 @require_GET
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = services.get_referral_for_user(request.user, pk)
+    # The team of a matched referral, in a fixed number of queries however large it is.
+    team = TeamAssignment.objects.select_related("user").order_by("role", "starts_on", "pk")
+    prefetch_related_objects(
+        [referral],
+        Prefetch("matching", Matching.objects.select_related("course", "decided_by")),
+        Prefetch("matching__course__team", team),
+    )
+    referral.matching_or_none = getattr(referral, "matching", None)  # None until matched
     return _detail(request, referral)
 
 

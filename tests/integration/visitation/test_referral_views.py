@@ -7,10 +7,12 @@ from django.utils import timezone
 from familieberedskab.models import AuditAction, AuditEvent, Notification
 from staffing.models import Competence
 from tests.factories.cases import FamilyFactory, FamilyMemberFactory
+from tests.factories.visitation import DecisionFactory
 from visitation import services
 from visitation.models import (
     DecisionKind,
     LegalBasis,
+    Matching,
     Referral,
     ReferralChild,
     ReferralStatus,
@@ -577,3 +579,27 @@ def test_family_detail_offers_referral_to_radgiver_only(client, radgiver, leader
 
     assert "Henvis til Familieberedskab" in as_radgiver and _create_url(family) in as_radgiver
     assert "Henvis til Familieberedskab" not in as_leader
+
+
+def test_referral_detail_matched_shows_team_course_and_family_link(
+    client, radgiver, family, provider, leader, assigned_worker, team_colleague
+) -> None:
+    referral = _submitted(family, provider, radgiver)
+    unmatched = _submitted(family, provider, radgiver)
+    DecisionFactory(referral=referral, signed_by=leader, granted=True)
+    course = family.courses.get()  # active, with assigned_worker and team_colleague, 12 h each
+    Matching.objects.create(
+        referral=referral, course=course, reason="Bo kender skolefravær.", decided_by=leader
+    )
+    client.force_login(radgiver)
+
+    html = client.get(_detail_url(referral)).content.decode()
+
+    team = html[html.index('data-testid="referral-team"') :]
+    assert assigned_worker.full_name in team and team_colleague.full_name in team
+    assert "Familiebehandler" in team and "Pædagog" in team and "12,0" in team
+    assert "Aktivt" in team and course.start_date.strftime("%d.%m.%Y") in team
+    assert "Bo kender skolefravær." in team and leader.full_name in team
+    family_url = reverse("cases:family_detail", args=[family.pk])
+    assert f'href="{family_url}#course-{course.pk}"' in team
+    assert 'data-testid="referral-team"' not in client.get(_detail_url(unmatched)).content.decode()

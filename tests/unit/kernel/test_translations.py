@@ -37,6 +37,8 @@ SAME_IN_BOTH = {
     "Administrator",
     "Match team",
     "Match team – %(name)s",
+    "Team",
+    "start %(date)s",
     "Person",
     "Start",
     "Status",
