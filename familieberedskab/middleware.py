@@ -1,5 +1,5 @@
-"""Cross-cutting request handling: request ids, session limits, required one-time codes and
-no caching of pages with personal data."""
+"""Cross-cutting request handling: request ids, session limits, required one-time codes,
+the interface language, and no caching of pages with personal data."""
 
 import re
 import time
@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -115,3 +117,15 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
+
+
+class DanishFirstLocaleMiddleware(LocaleMiddleware):
+    """Danish unless the user has chosen English with the language switch (the language
+    cookie). The browser's Accept-Language is ignored: staff on an English-language machine
+    still work in the Danish the whole organisation uses, unless they opt out."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

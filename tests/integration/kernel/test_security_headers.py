@@ -49,3 +49,13 @@ def test_malformed_request_id_is_replaced(client, settings) -> None:
     settings.TRUST_REQUEST_ID_HEADER = True
     response = client.get(reverse("staffing:login"), HTTP_X_REQUEST_ID="<script>alert(1)</script>")
     assert response["X-Request-ID"].isalnum()
+
+
+def test_danish_is_the_default_whatever_the_browser_asks_for(client) -> None:
+    response = client.get(reverse("staffing:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Brugernavn" in response.content.decode()
+
+
+def test_english_when_chosen_with_the_language_switch(client) -> None:
+    client.post(reverse("set_language"), {"language": "en"})
+    assert "Username" in client.get(reverse("staffing:login")).content.decode()
