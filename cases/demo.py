@@ -27,6 +27,20 @@ _SURNAMES = [
     "Bøgely",
     "Granhøj",
     "Lindevang",
+    "Havgaard",
+    "Krogsbøl",
+    "Vestervang",
+    "Ellehøj",
+    "Tranekær",
+    "Søndervig",
+    "Bakkehus",
+    "Hyldegaard",
+    "Rønnebæk",
+    "Klitgaard",
+    "Nørreskov",
+    "Ådalen",
+    "Præstevang",
+    "Egelund",
 ]
 _FEMALE = [
     "Sofie",
@@ -102,10 +116,12 @@ def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int
     today = timezone.localdate()
     start_index = Family.objects.count()
 
+    surnames = rng.sample(_SURNAMES, len(_SURNAMES))
     families, member_rows = [], []
     for i in range(count):
         caseworker = caseworkers[i % len(caseworkers)]
-        surname = rng.choice(_SURNAMES)
+        # Distinct names for the first families, so a newcomer never meets two "Familien X".
+        surname = surnames[i % len(surnames)]
         families.append(
             Family(
                 name=f"Familien {surname}",
