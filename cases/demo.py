@@ -9,7 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import cpr
-from cases.models import Course, CourseStatus, Family, FamilyMember, MemberKind, TeamAssignment
+from cases.models import (
+    Course,
+    CourseStatus,
+    Family,
+    FamilyMember,
+    FamilyPlan,
+    MemberKind,
+    PlanVersion,
+    TeamAssignment,
+)
+from cases.plan_services import plan_snapshot
 from staffing.models import Organisation, Role, User
 
 _SURNAMES = [
@@ -176,6 +186,20 @@ def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int
             )
     FamilyMember.objects.bulk_create(members, batch_size=2000)
     Course.objects.bulk_create(courses, batch_size=1000)
+    plans = FamilyPlan.objects.bulk_create([FamilyPlan(course=c) for c in courses], batch_size=1000)
+    PlanVersion.objects.bulk_create(
+        [
+            PlanVersion(
+                plan=p,
+                number=1,
+                created_by=p.course.family.caseworker,
+                summary="Planen er oprettet",
+                snapshot=plan_snapshot(p),
+            )
+            for p in plans
+        ],
+        batch_size=1000,
+    )
     TeamAssignment.objects.bulk_create(
         [
             TeamAssignment(

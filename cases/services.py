@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Course, CourseStatus, Family, FamilyMember, TeamAssignment
+from cases.plan_services import plan_create
 from familieberedskab.audit import audit_log, audit_log_list
 from familieberedskab.models import AuditAction
 from familieberedskab.permissions import Perm, has_permission, permissions_of
@@ -241,6 +242,7 @@ def course_start(
     )
     course.full_clean()
     course.save()
+    plan_create(by=by, course=course)
     audit_log(
         by=by,
         action=AuditAction.CREATE,

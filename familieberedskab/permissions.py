@@ -38,9 +38,11 @@ class Perm(StrEnum):
     VISITATION_DECIDE = "visitation.decide"
     ROSTER_MANAGE = "roster.manage"
     PROFILE_EDIT_OWN = "profile.edit_own"
+    PLAN_VIEW = "plan.view"
+    PLAN_EDIT = "plan.edit"
 
 
-_PRACTITIONER = frozenset({Perm.FAMILY_VIEW, Perm.PROFILE_EDIT_OWN})
+_PRACTITIONER = frozenset({Perm.FAMILY_VIEW, Perm.PROFILE_EDIT_OWN, Perm.PLAN_VIEW, Perm.PLAN_EDIT})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.RADGIVER: frozenset(
@@ -51,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.FAMILY_VIEW_FULL_CPR,
             Perm.REFERRAL_VIEW,
             Perm.REFERRAL_CREATE,
+            Perm.PLAN_VIEW,
+            Perm.PLAN_EDIT,
         }
     ),
     Role.BEHANDLER: _PRACTITIONER,
@@ -64,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REFERRAL_VIEW,
             Perm.VISITATION_DECIDE,
             Perm.ROSTER_MANAGE,
+            Perm.PLAN_VIEW,
         }
     ),
     Role.PROJEKTLEDER: frozenset({Perm.STATS_VIEW}),

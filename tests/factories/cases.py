@@ -6,7 +6,15 @@ import factory
 from django.utils import timezone
 
 from cases import cpr
-from cases.models import Course, CourseStatus, Family, FamilyMember, MemberKind, TeamAssignment
+from cases.models import (
+    Course,
+    CourseStatus,
+    Family,
+    FamilyMember,
+    FamilyPlan,
+    MemberKind,
+    TeamAssignment,
+)
 from staffing.models import Role
 from tests.factories.staffing import MunicipalityFactory, ProviderFactory, UserFactory
 
@@ -52,13 +60,24 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
+    """A course with its (empty) shared plan, as course_start makes it."""
+
     class Meta:
         model = Course
+        skip_postgeneration_save = True
 
     family = factory.SubFactory(FamilyFactory)
     provider = factory.SubFactory(ProviderFactory)
     status = CourseStatus.ACTIVE
     start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    plan = factory.RelatedFactory(
+        "tests.factories.cases.FamilyPlanFactory", factory_related_name="course"
+    )
+
+
+class FamilyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyPlan
 
 
 class TeamAssignmentFactory(factory.django.DjangoModelFactory):
