@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -26,11 +26,12 @@ from cases.models import (
     GoalOwner,
     PlanProfessional,
     PlanVersion,
+    TeamAssignment,
 )
 from familieberedskab.audit import audit_log
 from familieberedskab.models import AuditAction
 from familieberedskab.permissions import Perm, permissions_of
-from staffing.models import User
+from staffing.models import PRACTITIONER_ROLES, Role, User
 
 GOAL_FIELDS = (
     "owner",
@@ -88,14 +89,30 @@ def plan_queryset() -> Any:
     )
 
 
+def plan_scope(user: User) -> Q:
+    """The plans ``user`` may see, as a filter on FamilyPlan: the family must be in their scope
+    and the course theirs — the rådgiver and the authority's leader every course of their
+    municipality's families, a provider's leader the courses at that provider, a practitioner
+    the courses they are on the team of now. (A family may have courses at two providers; the
+    one's team does not read the other's plan.)"""
+    mine = Q(pk__in=[])
+    if user.has_role(Role.RADGIVER, Role.LEDER):
+        mine |= Q(course__family__municipality_id=user.organisation_id)
+    if user.has_role(Role.LEDER):
+        mine |= Q(course__provider_id=user.organisation_id)
+    if user.roles & PRACTITIONER_ROLES:
+        current = TeamAssignment.objects.current().filter(user=user).values("course_id")
+        mine |= Q(course__in=current)
+    return Q(course__family__in=Family.objects.visible_to(user).values("pk")) & mine
+
+
 def get_plan_for_user(user: User, course_pk: int, *, perm: Perm = Perm.PLAN_VIEW) -> FamilyPlan:
     """The course's plan if ``user`` may ``perm`` it: 403 without the function, 404 when the
-    course's family is outside their scope. Writes the read to the audit trail."""
+    course is outside their scope (:func:`plan_scope`). Writes the read to the audit trail."""
     if perm not in permissions_of(user):
         raise PermissionDenied
-    visible = Family.objects.visible_to(user).values("pk")
     try:
-        plan = plan_queryset().get(course_id=course_pk, course__family__in=visible)
+        plan = plan_queryset().filter(plan_scope(user)).get(course_id=course_pk)
     except FamilyPlan.DoesNotExist:
         raise Http404 from None
     audit_log(
@@ -170,7 +187,7 @@ def _begin(by: User, plan: FamilyPlan, expected_version: int) -> FamilyPlan:
     """Lock the plan and check nobody saved since ``expected_version``."""
     if Perm.PLAN_EDIT not in permissions_of(by):
         raise PermissionDenied
-    if not Family.objects.visible_to(by).filter(pk=plan.course.family_id).exists():
+    if not FamilyPlan.objects.filter(plan_scope(by), pk=plan.pk).exists():
         raise Http404
     locked = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.version != expected_version:
@@ -299,11 +316,13 @@ def _move(items: list[Any], item: Any, step: int) -> bool:
 def goal_move(
     *, by: User, plan: FamilyPlan, expected_version: int, goal: Goal, step: int
 ) -> FamilyPlan:
-    """Move a goal one place up (step −1) or down (+1)."""
+    """Move a goal one place up (step −1) or down (+1) among the goals of the same person (or
+    of the whole family): the plan shows the goals grouped so."""
     plan = _begin(by, plan, expected_version)
     if goal.plan_id != plan.pk or step not in (-1, 1):
         raise Http404
-    if not _move(list(plan.goals.order_by("order", "pk")), goal, step):
+    siblings = plan.goals.filter(owner=goal.owner, member_id=goal.member_id)
+    if not _move(list(siblings.order_by("order", "pk")), goal, step):
         raise ValidationError(_("Målet står allerede yderst."))
     return _commit(
         by,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_plan
 
 app_name = "cases"
 urlpatterns = [
@@ -10,3 +10,4 @@ urlpatterns = [
     path("<int:pk>/ret/", views.family_edit, name="family_edit"),
     path("<int:pk>/medlem/<int:member_pk>/cpr/", views.member_cpr_reveal, name="member_cpr_reveal"),
 ]
+urlpatterns += views_plan.urlpatterns
