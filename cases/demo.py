@@ -10,16 +10,26 @@ from django.utils import timezone
 
 from cases import cpr
 from cases.models import (
+    ActionResponsible,
     Course,
     CourseStatus,
     Family,
     FamilyMember,
     FamilyPlan,
+    GoalOwner,
+    GoalSource,
+    LifeArea,
     MemberKind,
     PlanVersion,
     TeamAssignment,
 )
-from cases.plan_services import plan_snapshot
+from cases.plan_services import (
+    action_save,
+    goal_save,
+    plan_perspective_save,
+    plan_snapshot,
+    professional_save,
+)
 from staffing.models import Organisation, Role, User
 
 _SURNAMES = [
@@ -217,4 +227,89 @@ def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int
         ],
         batch_size=1000,
     )
+    load_plans(users=users, courses=courses[1:3])  # the first stays empty: a plan not begun
     return start_index + count
+
+
+def load_plans(*, users: dict[str, User], courses: list[Course]) -> None:
+    """Plans at two further stages, written through the plan services as the demo behandler:
+    one just begun (a family goal with two actions), one well under way (goals for a parent,
+    a child and the family, professionals in the home, the family's own words, several
+    versions in its history)."""
+    behandler, paedagog = users["behandler"], users["paedagog"]
+    for stage, course in enumerate(courses, start=1):
+        plan = FamilyPlan.objects.get(course=course)
+        family = course.family
+        parent = family.members.filter(kind=MemberKind.CAREGIVER).first()
+        child = family.members.filter(kind=MemberKind.CHILD).first()
+        plan = goal_save(
+            by=behandler,
+            plan=plan,
+            expected_version=plan.version,
+            data={
+                "owner": GoalOwner.FAMILY,
+                "text": "Vi vil have morgener uden råben, hvor alle når ud ad døren.",
+                "life_area": LifeArea.PARENTING,
+            },
+        )
+        goal = plan.goals.get()
+        for what, kind, who in (
+            ("Billedskema til morgenen på køleskabet", ActionResponsible.PROFESSIONAL, paedagog),
+            ("Lægge tøj frem aftenen før", ActionResponsible.FAMILY, parent),
+        ):
+            plan = action_save(
+                by=behandler,
+                plan=plan,
+                expected_version=plan.version,
+                goal=goal,
+                data={
+                    "what": what,
+                    "responsible_kind": kind,
+                    "responsible_user": who if kind == ActionResponsible.PROFESSIONAL else None,
+                    "responsible_member": who if kind == ActionResponsible.FAMILY else None,
+                },
+            )
+        if stage < 2 or parent is None or child is None:
+            continue
+        plan = goal_save(
+            by=behandler,
+            plan=plan,
+            expected_version=plan.version,
+            data={
+                "owner": GoalOwner.PARENT,
+                "member": parent,
+                "life_area": LifeArea.WORK,
+                "text": "Jeg vil i praktik igen, når morgenerne fungerer.",
+                "source": GoalSource.JOB_PLAN,
+                "source_note": "jobplan fra jobcentret",
+            },
+        )
+        plan = goal_save(
+            by=behandler,
+            plan=plan,
+            expected_version=plan.version,
+            data={
+                "owner": GoalOwner.CHILD,
+                "member": child,
+                "life_area": LifeArea.SCHOOL,
+                "text": "Jeg vil komme i skole hver dag og have en ven i frikvarteret.",
+                "source": GoalSource.CHILD_PLAN,
+                "source_note": "barnets plan",
+            },
+        )
+        plan = professional_save(
+            by=behandler,
+            plan=plan,
+            expected_version=plan.version,
+            data={
+                "name": "Sundhedsplejersken",
+                "role": "Sundhedsplejen, Ishøj Kommune",
+                "why": "Følger den mindstes trivsel hver 14. dag.",
+            },
+        )
+        plan_perspective_save(
+            by=behandler,
+            plan=plan,
+            expected_version=plan.version,
+            text="Vi vil gerne have færre møder og mere ro derhjemme.",
+        )

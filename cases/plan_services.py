@@ -20,18 +20,17 @@ from cases.models import (
     Action,
     ActionResponsible,
     Course,
-    Family,
+    CourseStatus,
     FamilyPlan,
     Goal,
     GoalOwner,
     PlanProfessional,
     PlanVersion,
-    TeamAssignment,
 )
 from familieberedskab.audit import audit_log
 from familieberedskab.models import AuditAction
-from familieberedskab.permissions import Perm, permissions_of
-from staffing.models import PRACTITIONER_ROLES, Role, User
+from familieberedskab.permissions import Perm, course_scope, permissions_of
+from staffing.models import User
 
 GOAL_FIELDS = (
     "owner",
@@ -90,20 +89,8 @@ def plan_queryset() -> Any:
 
 
 def plan_scope(user: User) -> Q:
-    """The plans ``user`` may see, as a filter on FamilyPlan: the family must be in their scope
-    and the course theirs — the rådgiver and the authority's leader every course of their
-    municipality's families, a provider's leader the courses at that provider, a practitioner
-    the courses they are on the team of now. (A family may have courses at two providers; the
-    one's team does not read the other's plan.)"""
-    mine = Q(pk__in=[])
-    if user.has_role(Role.RADGIVER, Role.LEDER):
-        mine |= Q(course__family__municipality_id=user.organisation_id)
-    if user.has_role(Role.LEDER):
-        mine |= Q(course__provider_id=user.organisation_id)
-    if user.roles & PRACTITIONER_ROLES:
-        current = TeamAssignment.objects.current().filter(user=user).values("course_id")
-        mine |= Q(course__in=current)
-    return Q(course__family__in=Family.objects.visible_to(user).values("pk")) & mine
+    """The plans ``user`` may see: those of the courses in their course scope."""
+    return Q(course__in=Course.objects.filter(course_scope(user)).values("pk"))
 
 
 def get_plan_for_user(user: User, course_pk: int, *, perm: Perm = Perm.PLAN_VIEW) -> FamilyPlan:
@@ -189,7 +176,9 @@ def _begin(by: User, plan: FamilyPlan, expected_version: int) -> FamilyPlan:
         raise PermissionDenied
     if not FamilyPlan.objects.filter(plan_scope(by), pk=plan.pk).exists():
         raise Http404
-    locked = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
+    locked = FamilyPlan.objects.select_for_update().select_related("course").get(pk=plan.pk)
+    if locked.course.status == CourseStatus.CLOSED:
+        raise ValidationError(_("Forløbet er afsluttet. Planen kan læses, men ikke ændres."))
     if locked.version != expected_version:
         raise PlanConflict(
             list(

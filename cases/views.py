@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +14,8 @@ from cases import cpr, services
 from cases.forms import FamilyForm, FamilySearchForm, MemberFormSet
 from cases.models import Course, Family, FamilyMember, TeamAssignment
 from familieberedskab import crypto
-from familieberedskab.permissions import Perm, has_permission
-from staffing.models import PRACTITIONER_ROLES, Role, User
+from familieberedskab.permissions import Perm, course_scope, has_permission
+from staffing.models import User
 
 _SEARCH_KEY = "family_search"
 _CPR_LIKE = re.compile(r"\d(?:\D?\d){5}")  # six digits, possibly separated
@@ -172,21 +172,10 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _courses_shown(user: User, family: Family) -> list[Course]:
-    """The family's courses this user may see, with team and matching, in two queries.
-
-    The authority side (the municipality's rådgiver or leader) sees every course; a provider's
-    leader the courses at that provider; a practitioner the courses they are on the team of.
-    The matching lives in visitation (a higher layer): it is reached by its reverse name only.
-    """
-    courses = Course.objects.filter(family=family)
-    authority = user.organisation_id == family.municipality_id
-    if not (authority and user.has_role(Role.RADGIVER, Role.LEDER)):
-        allowed = Q(pk__in=[])
-        if user.has_role(Role.LEDER):
-            allowed |= Q(provider_id=user.organisation_id)
-        if user.roles & PRACTITIONER_ROLES:
-            allowed |= Q(pk__in=TeamAssignment.objects.filter(user=user).values("course_id"))
-        courses = courses.filter(allowed)
+    """The family's courses this user may see (the policy's ``course_scope``), with team and
+    matching, in two queries. The matching lives in visitation (a higher layer): it is reached
+    by its reverse name only."""
+    courses = Course.objects.filter(course_scope(user), family=family)
     courses = list(
         courses.select_related("provider", "matching__decided_by").prefetch_related(
             Prefetch(

@@ -175,3 +175,27 @@ def referral_scope(user: "User | AnonymousUser") -> Q:
             Q(provider_id=user.organisation_id) | Q(family__municipality_id=user.organisation_id)
         )
     return q
+
+
+def course_scope(user: "User | AnonymousUser") -> Q:
+    """The courses ``user`` may see, as a filter on Course (their family must be visible too).
+
+    * familierådgiver, and a leader on the authority side: every course of their
+      municipality's families;
+    * a provider's leader: the courses at that provider;
+    * familiebehandler, pædagog, psykolog: the courses they are on the team of now.
+
+    A family may have courses at two providers: one team does not read the other's course.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    own = _NOTHING
+    if user.has_role(Role.RADGIVER, Role.LEDER):
+        own |= Q(family__municipality_id=user.organisation_id)
+    if user.has_role(Role.LEDER):
+        own |= Q(provider_id=user.organisation_id)
+    if user.roles & PRACTITIONER_ROLES:
+        assignments = apps.get_model("cases", "TeamAssignment").objects.current().filter(user=user)
+        own |= Q(pk__in=assignments.values("course_id"))
+    visible = apps.get_model("cases", "Family").objects.filter(family_scope(user)).values("pk")
+    return Q(family__in=visible) & own

@@ -202,3 +202,15 @@ def test_course_start_creates_the_plan(
 
     assert course.plan.version == 1
     assert course.plan.versions.get().summary == "Planen er oprettet"
+
+
+def test_a_closed_course_plan_can_be_read_but_not_changed(plan, assigned_worker, radgiver) -> None:
+    from cases.models import CourseStatus
+
+    course = plan.course
+    course.status, course.end_date = CourseStatus.CLOSED, course.start_date
+    course.save()
+
+    with pytest.raises(ValidationError, match="afsluttet"):
+        _goal(radgiver, plan, plan.version)
+    assert plans.get_plan_for_user(radgiver, course.pk).pk == plan.pk

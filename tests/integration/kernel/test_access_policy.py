@@ -130,3 +130,24 @@ def test_visible_to_is_one_query_without_duplicates(
     with django_assert_num_queries(1):
         names = list(Family.objects.visible_to(leader).values_list("name", flat=True))
     assert names == ["Familien Holmgård"]
+
+
+def test_course_scope_keeps_two_providers_courses_apart(
+    family, provider, other_provider, assigned_worker, leader, other_provider_leader, radgiver
+) -> None:
+    from cases.models import Course
+    from familieberedskab.permissions import course_scope
+
+    second = CourseFactory(family=family, provider=other_provider)
+    elsewhere = UserFactory(organisation=other_provider, roles=[Role.BEHANDLER])
+    TeamAssignmentFactory(course=second, user=elsewhere)
+
+    def courses(user) -> set[int]:
+        return set(Course.objects.filter(course_scope(user)).values_list("pk", flat=True))
+
+    first = family.courses.get(provider=provider).pk
+    assert courses(radgiver) == {first, second.pk}  # the family's own rådgiver: every course
+    assert courses(assigned_worker) == {first}
+    assert courses(elsewhere) == {second.pk}
+    assert courses(leader) == {first}
+    assert courses(other_provider_leader) == {second.pk}
