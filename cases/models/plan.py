@@ -242,3 +242,33 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number}: {self.summary}"
+
+
+class GoalReview(models.Model):
+    """A goal scaled 0–10 at a review, with a short comment; the plan shows the trend."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("mål")
+    )
+    reviewed_on = models.DateField(_("dato"))
+    score = models.PositiveSmallIntegerField(_("skala 0–10"))
+    comment = models.CharField(_("kommentar"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registreret af"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("målvurdering")
+        verbose_name_plural = _("målvurderinger")
+        ordering = ["reviewed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(name="goalreview_score_range", condition=Q(score__lte=10)),
+            models.UniqueConstraint(fields=["goal", "reviewed_on"], name="goalreview_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.score} ({self.reviewed_on})"

@@ -100,3 +100,51 @@ def test_team_assignment_hours_dates_and_role(family, assigned_worker) -> None:
             **base, role="behandler", hours_per_week=Decimal("5"), ends_on=dt.date(2024, 12, 31)
         )
     )
+
+
+def test_goal_review_score_range_and_one_per_day(family, assigned_worker) -> None:
+    from cases.models import Goal, GoalReview
+
+    plan = family.courses.get().plan
+    goal = Goal.objects.create(plan=plan, owner="family", text="Ro", life_area="parenting")
+    day = dt.date(2026, 11, 1)
+    _refused(
+        lambda: GoalReview.objects.create(
+            goal=goal, reviewed_on=day, score=11, created_by=assigned_worker
+        )
+    )
+    GoalReview.objects.create(goal=goal, reviewed_on=day, score=4, created_by=assigned_worker)
+    _refused(
+        lambda: GoalReview.objects.create(
+            goal=goal, reviewed_on=day, score=5, created_by=assigned_worker
+        )
+    )
+
+
+def test_scaling_score_range_respondent_and_one_per_person(family, assigned_worker) -> None:
+    from cases.models import DangerStatement, SafetyGoal, SafetyMapping, ScalingScore
+
+    mapping = SafetyMapping.objects.create(
+        course=family.courses.get(), mapped_on=dt.date(2026, 11, 1), created_by=assigned_worker
+    )
+    mother = family.members.get(kind="caregiver")
+    _refused(
+        lambda: ScalingScore.objects.create(
+            mapping=mapping, respondent="parent", member=mother, score=11
+        )
+    )
+    _refused(
+        lambda: ScalingScore.objects.create(
+            mapping=mapping, respondent="parent", user=assigned_worker, score=5
+        )
+    )
+    _refused(lambda: ScalingScore.objects.create(mapping=mapping, respondent="other", score=5))
+    ScalingScore.objects.create(mapping=mapping, respondent="parent", member=mother, score=5)
+    _refused(
+        lambda: ScalingScore.objects.create(
+            mapping=mapping, respondent="parent", member=mother, score=6
+        )
+    )
+    danger = DangerStatement.objects.create(mapping=mapping, text="Far råber")
+    SafetyGoal.objects.create(danger_statement=danger, text="Ingen råb i 3 måneder")
+    _refused(lambda: SafetyGoal.objects.create(danger_statement=danger, text="Endnu et mål"))
