@@ -5,7 +5,7 @@ choices into the services' data — the rules live in cases/plan_services.py."""
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -299,3 +299,71 @@ class MoveForm(PlanForm):
 
 class DeleteForm(PlanForm):
     """Deleting names the version too: what was deleted is what the user saw."""
+
+
+class GoalReviewForm(PlanForm):
+    """A goal scaled 0–10 at a review, with a short comment. The score can be typed or set on
+    the slider (large to touch); app.js keeps the two in step, and without it a typed number
+    wins over the slider."""
+
+    reviewed_on = forms.DateField(
+        label=_("Dato"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    score = forms.IntegerField(
+        label=_("Hvor langt er I nået? (0–10)"),
+        required=False,
+        min_value=0,
+        max_value=10,
+        help_text=_("0 er det værste, det har været, 10 er at målet er nået."),
+    )
+    score_slider = forms.IntegerField(
+        label=_("Skala 0–10 (skyder)"),
+        required=False,
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"type": "range", "step": 1}),
+    )
+    comment = forms.CharField(
+        label=_("Kort kommentar"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Fx hvad familien selv siger om, hvor de er."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = self.auto_id if isinstance(self.auto_id, str) else "id_%s"
+        number, slider = ids % "score", ids % "score_slider"
+        self.fields["score"].widget.attrs.update(
+            {"inputmode": "numeric", "data-sync": slider, "autofocus": True}
+        )
+        self.fields["score_slider"].widget.attrs.update(
+            {"class": "form-range score-range", "data-sync": number, "min": 0, "max": 10}
+        )
+        self.helper = _helper(
+            Row(
+                Column("reviewed_on", css_class="col-sm-6"),
+                Column("score", css_class="col-sm-6"),
+            ),
+            Field("score_slider", template="cases/_partials/plan_range_field.html"),
+            "comment",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        score = cleaned.get("score")
+        if score is None and "score" not in self.errors:
+            score = cleaned.get("score_slider")
+        if score is None and "score" not in self.errors:
+            self.add_error("score", _("Vælg et tal fra 0 til 10."))
+        cleaned["score"] = score
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            "reviewed_on": self.cleaned_data["reviewed_on"],
+            "score": self.cleaned_data["score"],
+            "comment": self.cleaned_data["comment"],
+        }

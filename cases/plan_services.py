@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -24,6 +25,7 @@ from cases.models import (
     FamilyPlan,
     Goal,
     GoalOwner,
+    GoalReview,
     PlanProfessional,
     PlanVersion,
 )
@@ -81,7 +83,8 @@ def plan_queryset() -> Any:
                     queryset=Action.objects.select_related(
                         "responsible_user", "responsible_member"
                     ),
-                )
+                ),
+                Prefetch("reviews", queryset=GoalReview.objects.order_by("reviewed_on", "pk")),
             ),
         ),
         "professionals",
@@ -136,6 +139,14 @@ def plan_snapshot(plan: FamilyPlan) -> dict[str, Any]:
                         "done_on": a.done_on.isoformat() if a.done_on else None,
                     }
                     for a in g.actions.all()
+                ],
+                "reviews": [
+                    {
+                        "reviewed_on": r.reviewed_on.isoformat(),
+                        "score": r.score,
+                        "comment": r.comment,
+                    }
+                    for r in g.reviews.all()
                 ],
             }
             for g in plan.goals.all()
@@ -461,6 +472,64 @@ def professional_delete(
         obj=plan,
         fields=["professionals"],
         action=AuditAction.DELETE,
+    )
+
+
+REVIEW_COMMENT_MAX = 500
+
+
+def _check_review(reviewed_on: Any, score: Any, comment: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
+        errors["score"] = [_("Vælg et tal fra 0 til 10.")]
+    if reviewed_on is None:
+        errors["reviewed_on"] = [_("Skriv datoen for vurderingen.")]
+    elif reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = [_("Datoen kan ikke ligge i fremtiden.")]
+    if len(comment) > REVIEW_COMMENT_MAX:
+        errors["comment"] = [_("Højst 500 tegn.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def goal_review_save(
+    *,
+    by: User,
+    plan: FamilyPlan,
+    expected_version: int,
+    goal: Goal,
+    reviewed_on: Any,
+    score: int,
+    comment: str,
+) -> FamilyPlan:
+    """Scale a goal 0–10 at a review, with a short comment. One review per goal and day: a
+    second one the same day changes that day's review rather than failing."""
+    plan = _begin(by, plan, expected_version)
+    if goal.plan_id != plan.pk:
+        raise Http404
+    comment = (comment or "").strip()
+    _check_review(reviewed_on, score, comment)
+    review = GoalReview.objects.filter(goal_id=goal.pk, reviewed_on=reviewed_on).first()
+    is_new = review is None
+    if review is None:
+        review = GoalReview(goal_id=goal.pk, reviewed_on=reviewed_on, created_by=by)
+    changed = _apply(review, {"score": score, "comment": comment}, ("score", "comment"))
+    if is_new:
+        changed = ["reviewed_on", "score", "comment"]
+    review.created_by = by
+    review.save()
+    summary = _("Mål vurderet til %(score)s af 10: %(text)s") % {
+        "score": score,
+        "text": goal.text[:80],
+    }
+    return _commit(
+        by,
+        plan,
+        summary,
+        obj=review,
+        fields=changed,
+        action=AuditAction.CREATE if is_new else AuditAction.UPDATE,
     )
 
 

@@ -28,6 +28,7 @@ from cases.views_plan.goals import (
 )
 from cases.views_plan.history import plan_history, plan_version_detail
 from cases.views_plan.page import plan_detail
+from cases.views_plan.progress import goal_review
 
 _PLAN = "forloeb/<int:course_pk>/plan/"
 _GOAL = _PLAN + "maal/<int:goal_pk>/"
@@ -43,6 +44,7 @@ urlpatterns: list[URLPattern] = [
     path(_GOAL + "ret/", goal_edit, name="plan_goal_edit"),
     path(_GOAL + "slet/", goal_delete, name="plan_goal_delete"),
     path(_GOAL + "flyt/", goal_move, name="plan_goal_move"),
+    path(_GOAL + "vurdering/", goal_review, name="plan_goal_review"),
     path(_GOAL + "handlinger/ny/", action_create, name="plan_action_create"),
     path(_ACTION + "ret/", action_edit, name="plan_action_edit"),
     path(_ACTION + "slet/", action_delete, name="plan_action_delete"),

@@ -67,6 +67,15 @@ def _snapshot_goal(data: dict[str, Any]) -> SimpleNamespace:
         )
         for a in data.get("actions", [])
     ]
+    reviews = [
+        SimpleNamespace(
+            reviewed_on=dt.date.fromisoformat(r["reviewed_on"]),
+            score=r.get("score", 0),
+            comment=r.get("comment", ""),
+        )
+        for r in data.get("reviews", [])
+        if r.get("reviewed_on")
+    ]
     return SimpleNamespace(
         pk=data.get("id"),
         owner=data.get("owner", GoalOwner.FAMILY),
@@ -80,6 +89,7 @@ def _snapshot_goal(data: dict[str, Any]) -> SimpleNamespace:
         get_source_display=_label(GoalSource, data.get("source", "")),
         get_status_display=_label(GoalStatus, data.get("status", "")),
         actions=actions,
+        reviews=reviews,
     )
 
 

@@ -17,3 +17,11 @@ document.addEventListener("click", (event) => {
   const first = target.lastElementChild?.querySelector("select, input:not([type=hidden])");
   if (first) first.focus();
 });
+
+// "Vurdér mål": keep the typed score and its slider in step.
+document.addEventListener("input", (event) => {
+  const source = event.target.closest?.("[data-sync]");
+  if (!source) return;
+  const other = document.getElementById(source.dataset.sync);
+  if (other && other.value !== source.value) other.value = source.value;
+});

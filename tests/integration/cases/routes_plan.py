@@ -160,4 +160,7 @@ ROUTES: dict[str, Route] = {
         outside=_professional("other_plan"),
         data={"version": 1},
     ),
+    "cases:plan_goal_review": _edit_route(
+        {"version": 1, "reviewed_on": "2025-01-05", "score": "6", "comment": "Bedre"}, goal=0
+    ),
 }

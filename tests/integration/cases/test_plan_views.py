@@ -684,7 +684,7 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(
     _seed(assigned_worker, plan, mother, goals)
     client.force_login(assigned_worker)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(url("plan_detail", plan))
 
     assert response.content.decode().count('data-testid="action"') == goals * 3
@@ -697,9 +697,9 @@ def test_history_and_version_query_counts_do_not_grow_with_the_plan(
     _seed(assigned_worker, plan, mother, goals)
     client.force_login(assigned_worker)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         history = client.get(url("plan_history", plan))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         latest = client.get(url("plan_version_detail", plan, version_of(plan)))
 
     assert history.status_code == 200
