@@ -21,15 +21,18 @@ from cases.models import (
     LifeArea,
     MemberKind,
     PlanVersion,
+    ScalingRespondent,
     TeamAssignment,
 )
 from cases.plan_services import (
     action_save,
+    goal_review_save,
     goal_save,
     plan_perspective_save,
     plan_snapshot,
     professional_save,
 )
+from cases.safety_services import Score, safety_mapping_save
 from staffing.models import Organisation, Role, User
 
 _SURNAMES = [
@@ -307,9 +310,69 @@ def load_plans(*, users: dict[str, User], courses: list[Course]) -> None:
                 "why": "Følger den mindstes trivsel hver 14. dag.",
             },
         )
-        plan_perspective_save(
+        plan = plan_perspective_save(
             by=behandler,
             plan=plan,
             expected_version=plan.version,
             text="Vi vil gerne have færre møder og mere ro derhjemme.",
+        )
+        _load_progress(users=users, course=course, plan=plan, parent=parent, child=child)
+
+
+def _load_progress(
+    *,
+    users: dict[str, User],
+    course: Course,
+    plan: FamilyPlan,
+    parent: FamilyMember,
+    child: FamilyMember,
+) -> None:
+    """Reviews of the family goal and two dated Signs of Safety mappings, so the goal's trend
+    and the scaling trend have something to show."""
+    behandler = users["behandler"]
+    today = timezone.localdate()
+    goal = plan.goals.get(owner=GoalOwner.FAMILY)
+    for weeks_ago, score, comment in (
+        (8, 2, "Morgenerne er kaos."),
+        (4, 4, "Billedskemaet hjælper."),
+        (0, 6, "Tre gode morgener i denne uge."),
+    ):
+        plan = goal_review_save(
+            by=behandler,
+            plan=plan,
+            expected_version=plan.version,
+            goal=goal,
+            reviewed_on=today - dt.timedelta(weeks=weeks_ago),
+            score=score,
+            comment=comment,
+        )
+    for weeks_ago, scores in ((6, (3, 2, 4)), (1, (5, 4, 6))):
+        safety_mapping_save(
+            by=behandler,
+            course=course,
+            data={
+                "mapped_on": today - dt.timedelta(weeks=weeks_ago),
+                "harm": "Børnene har set voldsomme skænderier om morgenen.",
+                "complicating_factors": "Mor sover dårligt; far arbejder på skiftehold.",
+                "working_well": "Mormor henter børnene om onsdagen; mor tager imod hjælp.",
+                "next_steps": "Netværksmøde med mormor og skolen.",
+                "family_perspective": "Vi vil ikke råbe foran børnene.",
+            },
+            danger_statements=[
+                (
+                    "Rådgiveren og skolen er bekymrede for, at børnene bliver bange og ikke "
+                    "kommer i skole, hvis morgenerne fortsat ender i råb.",
+                    "Børnene møder i skole hver dag i tre måneder, og der er ingen råb om "
+                    "morgenen.",
+                )
+            ],
+            scores=[
+                Score(respondent=ScalingRespondent.PARENT, score=scores[0], member=parent),
+                Score(
+                    respondent=ScalingRespondent.RADGIVER,
+                    score=scores[1],
+                    user=course.family.caseworker,
+                ),
+                Score(respondent=ScalingRespondent.PRACTITIONER, score=scores[2], user=behandler),
+            ],
         )

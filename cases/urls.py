@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_plan
+from cases import views, views_plan, views_safety
 
 app_name = "cases"
 urlpatterns = [
@@ -11,3 +11,4 @@ urlpatterns = [
     path("<int:pk>/medlem/<int:member_pk>/cpr/", views.member_cpr_reveal, name="member_cpr_reveal"),
 ]
 urlpatterns += views_plan.urlpatterns
+urlpatterns += views_safety.urlpatterns

@@ -55,6 +55,7 @@ SAME_IN_BOTH = {
     "link",
     "organisation",
     "side",
+    "Signs of Safety",
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
