@@ -7,96 +7,282 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_create_plans_for_existing_courses'),
+        ("cases", "0004_create_plans_for_existing_courses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DangerStatement',
+            name="DangerStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='farevurdering')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='rækkefølge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="farevurdering")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="rækkefølge")),
             ],
             options={
-                'verbose_name': 'farevurdering',
-                'verbose_name_plural': 'farevurderinger',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "farevurdering",
+                "verbose_name_plural": "farevurderinger",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SafetyGoal',
+            name="SafetyGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='sikkerhedsmål')),
-                ('danger_statement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='safety_goal', to='cases.dangerstatement', verbose_name='farevurdering')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="sikkerhedsmål")),
+                (
+                    "danger_statement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_goal",
+                        to="cases.dangerstatement",
+                        verbose_name="farevurdering",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sikkerhedsmål',
-                'verbose_name_plural': 'sikkerhedsmål',
+                "verbose_name": "sikkerhedsmål",
+                "verbose_name_plural": "sikkerhedsmål",
             },
         ),
         migrations.CreateModel(
-            name='SafetyMapping',
+            name="SafetyMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mapped_on', models.DateField(verbose_name='dato')),
-                ('harm', models.TextField(blank=True, max_length=5000, verbose_name='skade: hvad er sket')),
-                ('complicating_factors', models.TextField(blank=True, max_length=5000, verbose_name='komplicerende faktorer')),
-                ('working_well', models.TextField(blank=True, max_length=5000, verbose_name='det der fungerer godt')),
-                ('next_steps', models.TextField(blank=True, max_length=5000, verbose_name='næste skridt')),
-                ('family_perspective', models.TextField(blank=True, max_length=5000, verbose_name='familiens egne ord')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='oprettet')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safety_mappings', to='cases.course', verbose_name='forløb')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registreret af')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mapped_on", models.DateField(verbose_name="dato")),
+                (
+                    "harm",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="skade: hvad er sket"
+                    ),
+                ),
+                (
+                    "complicating_factors",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="komplicerende faktorer"
+                    ),
+                ),
+                (
+                    "working_well",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="det der fungerer godt"
+                    ),
+                ),
+                (
+                    "next_steps",
+                    models.TextField(blank=True, max_length=5000, verbose_name="næste skridt"),
+                ),
+                (
+                    "family_perspective",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="familiens egne ord"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="oprettet"
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_mappings",
+                        to="cases.course",
+                        verbose_name="forløb",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registreret af",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Signs of Safety-kortlægning',
-                'verbose_name_plural': 'Signs of Safety-kortlægninger',
-                'ordering': ['-mapped_on', '-pk'],
+                "verbose_name": "Signs of Safety-kortlægning",
+                "verbose_name_plural": "Signs of Safety-kortlægninger",
+                "ordering": ["-mapped_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='dangerstatement',
-            name='mapping',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='danger_statements', to='cases.safetymapping', verbose_name='kortlægning'),
+            model_name="dangerstatement",
+            name="mapping",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="danger_statements",
+                to="cases.safetymapping",
+                verbose_name="kortlægning",
+            ),
         ),
         migrations.CreateModel(
-            name='GoalReview',
+            name="GoalReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField(verbose_name='dato')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='skala 0–10')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='kommentar')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='oprettet')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registreret af')),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='cases.goal', verbose_name='mål')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_on", models.DateField(verbose_name="dato")),
+                ("score", models.PositiveSmallIntegerField(verbose_name="skala 0–10")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="kommentar")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="oprettet"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registreret af",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="cases.goal",
+                        verbose_name="mål",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'målvurdering',
-                'verbose_name_plural': 'målvurderinger',
-                'ordering': ['reviewed_on', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__lte', 10)), name='goalreview_score_range'), models.UniqueConstraint(fields=('goal', 'reviewed_on'), name='goalreview_one_per_day')],
+                "verbose_name": "målvurdering",
+                "verbose_name_plural": "målvurderinger",
+                "ordering": ["reviewed_on", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__lte", 10)), name="goalreview_score_range"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("goal", "reviewed_on"), name="goalreview_one_per_day"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScalingScore',
+            name="ScalingScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent', models.CharField(choices=[('parent', 'Forælder'), ('child', 'Barn'), ('radgiver', 'Familierådgiver'), ('practitioner', 'Medarbejder i Familieberedskabet'), ('other', 'Andre')], max_length=20, verbose_name='hvem')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='navn')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='skala 0–10')),
-                ('mapping', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='cases.safetymapping', verbose_name='kortlægning')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.familymember', verbose_name='familiemedlem')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='medarbejder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Forælder"),
+                            ("child", "Barn"),
+                            ("radgiver", "Familierådgiver"),
+                            ("practitioner", "Medarbejder i Familieberedskabet"),
+                            ("other", "Andre"),
+                        ],
+                        max_length=20,
+                        verbose_name="hvem",
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="navn")),
+                ("score", models.PositiveSmallIntegerField(verbose_name="skala 0–10")),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="cases.safetymapping",
+                        verbose_name="kortlægning",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.familymember",
+                        verbose_name="familiemedlem",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="medarbejder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skalering',
-                'verbose_name_plural': 'skaleringer',
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__lte', 10)), name='scalingscore_range'), models.CheckConstraint(condition=models.Q(models.Q(('respondent__in', ['parent', 'child']), ('member__isnull', False), ('user__isnull', True)), models.Q(('respondent__in', ['radgiver', 'practitioner']), ('member__isnull', True), ('user__isnull', False)), models.Q(('respondent', 'other'), ('member__isnull', True), ('user__isnull', True), models.Q(('label', ''), _negated=True)), _connector='OR'), name='scalingscore_respondent'), models.UniqueConstraint(condition=models.Q(('member__isnull', False)), fields=('mapping', 'member'), name='scalingscore_once_per_member'), models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('mapping', 'user'), name='scalingscore_once_per_user')],
+                "verbose_name": "skalering",
+                "verbose_name_plural": "skaleringer",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__lte", 10)), name="scalingscore_range"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("respondent__in", ["parent", "child"]),
+                                ("member__isnull", False),
+                                ("user__isnull", True),
+                            ),
+                            models.Q(
+                                ("respondent__in", ["radgiver", "practitioner"]),
+                                ("member__isnull", True),
+                                ("user__isnull", False),
+                            ),
+                            models.Q(
+                                ("respondent", "other"),
+                                ("member__isnull", True),
+                                ("user__isnull", True),
+                                models.Q(("label", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="scalingscore_respondent",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("member__isnull", False)),
+                        fields=("mapping", "member"),
+                        name="scalingscore_once_per_member",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", False)),
+                        fields=("mapping", "user"),
+                        name="scalingscore_once_per_user",
+                    ),
+                ],
             },
         ),
     ]
