@@ -109,6 +109,16 @@ _STREETS = [
 _LANGUAGES = ["dansk"] * 6 + ["arabisk", "tyrkisk", "somali", "urdu"]
 
 
+def _distinct_first_names(rng: random.Random, people: list[dict[str, object]]) -> None:
+    """No two people in a family share a first name (it confuses a newcomer)."""
+    seen: set[object] = set()
+    for person in people:
+        names = _FEMALE if person["female"] else _MALE
+        while person["first_name"] in seen:
+            person["first_name"] = rng.choice(names)
+        seen.add(person["first_name"])
+
+
 def _person(rng: random.Random, born: dt.date, surname: str) -> dict[str, object]:
     female = rng.random() < 0.5
     digits = cpr.fictional(born, female=female, rng=rng)
@@ -164,6 +174,7 @@ def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int
             (MemberKind.CHILD, _person(rng, _birth_date(rng, 0, 17), surname))
             for _ in range(rng.randint(1, 4))
         ]
+        _distinct_first_names(rng, [p for _, p in people])
         member_rows.append(people)
     Family.objects.bulk_create(families, batch_size=1000)
 

@@ -60,12 +60,17 @@ def scaling_chart_svg(
             parts.append(
                 f'<polyline points="{line}" fill="none" stroke="#0d6efd" stroke-width="3"/>'
             )
-        for (day, score), (x, y) in zip(points, coords, strict=True):
+        last = len(points) - 1
+        for index, ((day, score), (x, y)) in enumerate(zip(points, coords, strict=True)):
             label = escape(f"{day:%d.%m.%Y}: {score}")
+            # The outermost date labels are anchored inwards so they are never clipped.
+            anchor = (
+                "start" if index == 0 and last else "end" if index == last and last else "middle"
+            )
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#0d6efd"><title>{label}</title>'
                 f"</circle>"
-                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
+                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}" '
                 f'font-size="11" fill="#495057">{day:%d.%m.%y}</text>'
             )
     parts.append("</svg>")
