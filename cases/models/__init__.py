@@ -27,6 +27,7 @@ from cases.models.safety import (
     DangerStatement,
     SafetyGoal,
     SafetyMapping,
+    SafetyPlan,
     ScalingRespondent,
     ScalingScore,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "PlanVersion",
     "SafetyGoal",
     "SafetyMapping",
+    "SafetyPlan",
     "ScalingRespondent",
     "ScalingScore",
     "TeamAssignment",

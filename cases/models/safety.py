@@ -154,3 +154,45 @@ class ScalingScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_respondent_display()}: {self.score}"
+
+
+class SafetyPlan(models.Model):
+    """The safety plan (sikkerhedsplan) where there is danger: everyday rules, who in the
+    network does what, how the professionals check, and what happens if the plan is broken.
+    Each revision is a new dated row, so earlier plans stay readable; ``review_on`` is when it
+    is to be looked at again."""
+
+    course = models.ForeignKey(
+        "cases.Course",
+        on_delete=models.CASCADE,
+        related_name="safety_plans",
+        verbose_name=_("forløb"),
+    )
+    adopted_on = models.DateField(_("vedtaget"))
+    review_on = models.DateField(_("gennemgås igen"))
+    everyday_rules = models.TextField(_("regler i hverdagen"), max_length=5000)
+    network_roles = models.TextField(_("hvem i netværket gør hvad"), max_length=5000)
+    professional_checks = models.TextField(_("sådan tjekker fagpersonerne"), max_length=5000)
+    if_broken = models.TextField(_("hvis planen ikke holdes"), max_length=5000)
+    family_perspective = models.TextField(_("familiens egne ord"), max_length=5000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registreret af"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sikkerhedsplan")
+        verbose_name_plural = _("sikkerhedsplaner")
+        ordering = ["-adopted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="safetyplan_review_after_adoption",
+                condition=Q(review_on__gte=models.F("adopted_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} {self.adopted_on}"

@@ -148,3 +148,21 @@ def test_scaling_score_range_respondent_and_one_per_person(family, assigned_work
     danger = DangerStatement.objects.create(mapping=mapping, text="Far råber")
     SafetyGoal.objects.create(danger_statement=danger, text="Ingen råb i 3 måneder")
     _refused(lambda: SafetyGoal.objects.create(danger_statement=danger, text="Endnu et mål"))
+
+
+def test_safety_plan_review_after_adoption(family, assigned_worker) -> None:
+    from cases.models import SafetyPlan
+
+    base = {
+        "course": family.courses.get(),
+        "everyday_rules": "x",
+        "network_roles": "x",
+        "professional_checks": "x",
+        "if_broken": "x",
+        "created_by": assigned_worker,
+    }
+    _refused(
+        lambda: SafetyPlan.objects.create(
+            **base, adopted_on=dt.date(2026, 11, 1), review_on=dt.date(2026, 10, 1)
+        )
+    )
