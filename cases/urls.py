@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_plan, views_safety
+from cases import views, views_plan, views_safety, views_safety_plan
 
 app_name = "cases"
 urlpatterns = [
@@ -12,3 +12,4 @@ urlpatterns = [
 ]
 urlpatterns += views_plan.urlpatterns
 urlpatterns += views_safety.urlpatterns
+urlpatterns += views_safety_plan.urlpatterns
