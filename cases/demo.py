@@ -32,6 +32,7 @@ from cases.plan_services import (
     plan_snapshot,
     professional_save,
 )
+from cases.safety_plan_services import safety_plan_save
 from cases.safety_services import Score, safety_mapping_save
 from staffing.models import Organisation, Role, User
 
@@ -338,8 +339,8 @@ def _load_progress(
     parent: FamilyMember,
     child: FamilyMember,
 ) -> None:
-    """Reviews of the family goal and two dated Signs of Safety mappings, so the goal's trend
-    and the scaling trend have something to show."""
+    """Reviews of the family goal, a safety plan and two dated Signs of Safety mappings, so the
+    goal's trend and the scaling trend have something to show."""
     behandler = users["behandler"]
     today = timezone.localdate()
     goal = plan.goals.get(owner=GoalOwner.FAMILY)
@@ -357,6 +358,22 @@ def _load_progress(
             score=score,
             comment=comment,
         )
+    safety_plan_save(
+        by=behandler,
+        course=course,
+        data={
+            "adopted_on": today - dt.timedelta(weeks=5),
+            "review_on": today + dt.timedelta(weeks=3),
+            "everyday_rules": "Ingen råb om morgenen. Far tager en pause på altanen, hvis han "
+            "bliver vred.",
+            "network_roles": "Mormor ringer hver morgen kl. 7.15 og henter børnene om onsdagen.",
+            "professional_checks": "Pædagogen kommer tre morgener om ugen; skolen giver besked "
+            "ved fravær samme dag.",
+            "if_broken": "Mor ringer til mormor, og børnene sover hos hende. Rådgiveren "
+            "orienteres samme dag.",
+            "family_perspective": "Vi vil have, at børnene kan være trygge derhjemme.",
+        },
+    )
     for weeks_ago, scores in ((6, (3, 2, 4)), (1, (5, 4, 6))):
         safety_mapping_save(
             by=behandler,
