@@ -10,6 +10,14 @@ from cases.models.family import (
     TeamAssignment,
     TeamAssignmentQuerySet,
 )
+from cases.models.network import (
+    PROFESSIONAL_KINDS,
+    NetworkKind,
+    NetworkMeeting,
+    NetworkMember,
+    NetworkRelation,
+    NetworkSnapshot,
+)
 from cases.models.plan import (
     Action,
     ActionResponsible,
@@ -33,6 +41,7 @@ from cases.models.safety import (
 )
 
 __all__ = [
+    "PROFESSIONAL_KINDS",
     "Action",
     "ActionResponsible",
     "Course",
@@ -49,6 +58,11 @@ __all__ = [
     "GoalStatus",
     "LifeArea",
     "MemberKind",
+    "NetworkKind",
+    "NetworkMeeting",
+    "NetworkMember",
+    "NetworkRelation",
+    "NetworkSnapshot",
     "PlanProfessional",
     "PlanVersion",
     "SafetyGoal",
