@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_plan, views_safety, views_safety_plan
+from cases import views, views_network, views_plan, views_safety, views_safety_plan
 
 app_name = "cases"
 urlpatterns = [
@@ -13,3 +13,4 @@ urlpatterns = [
 urlpatterns += views_plan.urlpatterns
 urlpatterns += views_safety.urlpatterns
 urlpatterns += views_safety_plan.urlpatterns
+urlpatterns += views_network.urlpatterns

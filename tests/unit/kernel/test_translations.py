@@ -56,6 +56,8 @@ SAME_IN_BOTH = {
     "organisation",
     "side",
     "Signs of Safety",
+    "Note",
+    "note",
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
