@@ -20,10 +20,12 @@ from cases.models import (
     GoalSource,
     LifeArea,
     MemberKind,
+    NetworkKind,
     PlanVersion,
     ScalingRespondent,
     TeamAssignment,
 )
+from cases.network_services import network_member_save, network_snapshot_take
 from cases.plan_services import (
     action_save,
     goal_review_save,
@@ -339,8 +341,8 @@ def _load_progress(
     parent: FamilyMember,
     child: FamilyMember,
 ) -> None:
-    """Reviews of the family goal, a safety plan and two dated Signs of Safety mappings, so the
-    goal's trend and the scaling trend have something to show."""
+    """Reviews of the family goal, a safety plan, a network with a saved map and two dated
+    Signs of Safety mappings, so the trends and the network map have something to show."""
     behandler = users["behandler"]
     today = timezone.localdate()
     goal = plan.goals.get(owner=GoalOwner.FAMILY)
@@ -373,6 +375,30 @@ def _load_progress(
             "orienteres samme dag.",
             "family_perspective": "Vi vil have, at børnene kan være trygge derhjemme.",
         },
+    )
+    for name, kind, closeness, given, relation in (
+        ("Mormor Inge", NetworkKind.RELATIVE, 5, "Henter børnene om onsdagen", "mormor"),
+        ("Nabo Karen", NetworkKind.NEIGHBOUR, 3, "Kan passe børnene en aften", "nabo"),
+        ("Fodboldtræner Ali", NetworkKind.LEISURE, 2, "Træning tirsdag og torsdag", "træner"),
+        ("Klasselærer Mette", NetworkKind.SCHOOL, 3, "Daglig kontakt om fravær", "lærer"),
+    ):
+        network_member_save(
+            by=behandler,
+            course=course,
+            data={
+                "name": name,
+                "kind": kind,
+                "closeness": closeness,
+                "support_given": given,
+                "support_possible": "",
+            },
+            relations={child.pk: relation},
+        )
+    network_snapshot_take(
+        by=behandler,
+        course=course,
+        taken_on=today - dt.timedelta(weeks=2),
+        note="Netværkskort fra opstartsmødet",
     )
     for weeks_ago, scores in ((6, (3, 2, 4)), (1, (5, 4, 6))):
         safety_mapping_save(

@@ -193,7 +193,9 @@ def network_member_save(
     if created:
         member = NetworkMember(family=course.family)
     for name in MEMBER_FIELDS:
-        value = data.get(name)
+        if name not in data:
+            continue  # a field not given keeps its value (or the model's default)
+        value = data[name]
         setattr(member, name, value.strip() if isinstance(value, str) else value)
     member.full_clean(exclude=["family"])
     member.save()
