@@ -15,15 +15,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cases import course_access
 from cases.models import (
     Course,
-    CourseStatus,
     FamilyMember,
     NetworkMeeting,
     NetworkMember,
@@ -32,7 +32,7 @@ from cases.models import (
 )
 from familieberedskab.audit import audit_log, audit_log_list
 from familieberedskab.models import AuditAction
-from familieberedskab.permissions import Perm, course_scope, permissions_of
+from familieberedskab.permissions import Perm
 from staffing.models import User
 
 MEMBER_FIELDS = ("name", "kind", "support_given", "support_possible", "closeness")
@@ -43,27 +43,8 @@ AUDIT_DETAIL = "network"
 
 
 def get_course_for_user(user: User, course_pk: int, *, perm: Perm = Perm.PLAN_VIEW) -> Course:
-    """The course if ``user`` may ``perm`` its family's network: 403 without the function,
-    404 outside their course scope. Writes the read to the audit trail."""
-    if perm not in permissions_of(user):
-        raise PermissionDenied
-    try:
-        course = (
-            Course.objects.select_related("family__caseworker", "provider")
-            .filter(course_scope(user))
-            .get(pk=course_pk)
-        )
-    except Course.DoesNotExist:
-        raise Http404 from None
-    audit_log(
-        by=user,
-        action=AuditAction.VIEW,
-        obj=course,
-        family_id=course.family_id,
-        course_id=course.pk,
-        detail=AUDIT_DETAIL,
-    )
-    return course
+    """The course for this screen (see :func:`cases.course_access.get_course_for_user`)."""
+    return course_access.get_course_for_user(user, course_pk, perm=perm, detail=AUDIT_DETAIL)
 
 
 def network_members(course: Course, *, active_only: bool = True) -> QuerySet[NetworkMember]:
@@ -157,14 +138,9 @@ def network_data(members: Iterable[NetworkMember]) -> list[dict[str, Any]]:
 
 
 def _writable_course(by: User, course: Course) -> Course:
-    if Perm.PLAN_EDIT not in permissions_of(by):
-        raise PermissionDenied
-    if not Course.objects.filter(course_scope(by), pk=course.pk).exists():
-        raise Http404
-    course = Course.objects.select_for_update().select_related("family").get(pk=course.pk)
-    if course.status == CourseStatus.CLOSED:
-        raise ValidationError(_("Forløbet er afsluttet. Netværket kan ikke ændres."))
-    return course
+    return course_access.course_for_writing(
+        by, course, closed_message=_("Forløbet er afsluttet. Netværket kan ikke ændres.")
+    )
 
 
 @transaction.atomic

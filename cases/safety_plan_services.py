@@ -21,7 +21,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Course, CourseStatus, SafetyPlan
+from cases import course_access
+from cases.models import Course, SafetyPlan
 from familieberedskab.audit import audit_log, audit_log_list
 from familieberedskab.models import AuditAction
 from familieberedskab.permissions import Perm, course_scope, permissions_of
@@ -44,27 +45,8 @@ AUDIT_DETAIL = "safety_plan"
 
 
 def get_course_for_user(user: User, course_pk: int, *, perm: Perm = Perm.PLAN_VIEW) -> Course:
-    """The course if ``user`` may ``perm`` its safety plan: 403 without the function, 404
-    outside their course scope. Writes the read to the audit trail."""
-    if perm not in permissions_of(user):
-        raise PermissionDenied
-    try:
-        course = (
-            Course.objects.select_related("family__caseworker", "provider")
-            .filter(course_scope(user))
-            .get(pk=course_pk)
-        )
-    except Course.DoesNotExist:
-        raise Http404 from None
-    audit_log(
-        by=user,
-        action=AuditAction.VIEW,
-        obj=course,
-        family_id=course.family_id,
-        course_id=course.pk,
-        detail=AUDIT_DETAIL,
-    )
-    return course
+    """The course for this screen (see :func:`cases.course_access.get_course_for_user`)."""
+    return course_access.get_course_for_user(user, course_pk, perm=perm, detail=AUDIT_DETAIL)
 
 
 def get_safety_plan_for_user(
@@ -135,13 +117,9 @@ def audit_safety_plan_view(by: User, plan: SafetyPlan) -> None:
 def safety_plan_save(*, by: User, course: Course, data: dict[str, Any]) -> SafetyPlan:
     """Adopt a new revision of ``course``'s safety plan. Earlier revisions are kept as they
     were. The review date may not be before the adoption date; a closed course is refused."""
-    if Perm.PLAN_EDIT not in permissions_of(by):
-        raise PermissionDenied
-    if not Course.objects.filter(course_scope(by), pk=course.pk).exists():
-        raise Http404
-    course = Course.objects.select_for_update().select_related("family").get(pk=course.pk)
-    if course.status == CourseStatus.CLOSED:
-        raise ValidationError(_("Forløbet er afsluttet. Sikkerhedsplanen kan ikke ændres."))
+    course = course_access.course_for_writing(
+        by, course, closed_message=_("Forløbet er afsluttet. Sikkerhedsplanen kan ikke ændres.")
+    )
     adopted_on, review_on = data.get("adopted_on"), data.get("review_on")
     if not adopted_on:
         raise ValidationError({"adopted_on": [_("Skriv datoen, hvor planen blev aftalt.")]})

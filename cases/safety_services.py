@@ -20,9 +20,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cases import course_access
 from cases.models import (
     Course,
-    CourseStatus,
     DangerStatement,
     FamilyMember,
     MemberKind,
@@ -90,27 +90,8 @@ def mapping_queryset() -> QuerySet[SafetyMapping]:
 
 
 def get_course_for_user(user: User, course_pk: int, *, perm: Perm = Perm.PLAN_VIEW) -> Course:
-    """The course if ``user`` may ``perm`` its mapping: 403 without the function, 404 outside
-    their course scope. Writes the read to the audit trail."""
-    if perm not in permissions_of(user):
-        raise PermissionDenied
-    try:
-        course = (
-            Course.objects.select_related("family__caseworker", "provider")
-            .filter(course_scope(user))
-            .get(pk=course_pk)
-        )
-    except Course.DoesNotExist:
-        raise Http404 from None
-    audit_log(
-        by=user,
-        action=AuditAction.VIEW,
-        obj=course,
-        family_id=course.family_id,
-        course_id=course.pk,
-        detail="safety",
-    )
-    return course
+    """The course for this screen (see :func:`cases.course_access.get_course_for_user`)."""
+    return course_access.get_course_for_user(user, course_pk, perm=perm, detail="safety")
 
 
 def get_mapping_for_user(
@@ -283,13 +264,9 @@ def safety_mapping_save(
     """Create a mapping of ``course`` or replace the content of ``mapping``: its fields,
     danger statements each with exactly one safety goal, and the scores. Returns the
     mapping and warnings (more danger statements than recommended) that do not refuse."""
-    if Perm.PLAN_EDIT not in permissions_of(by):
-        raise PermissionDenied
-    if not Course.objects.filter(course_scope(by), pk=course.pk).exists():
-        raise Http404
-    course = Course.objects.select_for_update().select_related("family").get(pk=course.pk)
-    if course.status == CourseStatus.CLOSED:
-        raise ValidationError(_("Forløbet er afsluttet. Kortlægningen kan ikke ændres."))
+    course = course_access.course_for_writing(
+        by, course, closed_message=_("Forløbet er afsluttet. Kortlægningen kan ikke ændres.")
+    )
     is_new = mapping is None
     if mapping is None:
         mapping = SafetyMapping(course=course, created_by=by)
