@@ -7,13 +7,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("Familier og forløb")
 
     def ready(self) -> None:
-        from cases import panels
+        from cases import panels, panels_fit, panels_hours
         from familieberedskab import startpage
 
         for panel in (
             panels.my_families,
             panels.my_courses,
+            panels.upcoming_meetings,
             panels.provider_overview,
             panels.aggregates,
+            panels_hours.hours_last_week,
+            panels_fit.fit_alerts,
         ):
             startpage.register(panel)

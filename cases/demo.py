@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import cpr
+from cases.meeting_schedule import add_months, first_follow_up_due, next_follow_up_due
+from cases.meeting_services import meeting_record, meetings_schedule_initial
 from cases.models import (
     ActionResponsible,
     Course,
@@ -16,11 +18,14 @@ from cases.models import (
     Family,
     FamilyMember,
     FamilyPlan,
+    Goal,
     GoalOwner,
     GoalSource,
     LifeArea,
+    MeetingKind,
     MemberKind,
     NetworkKind,
+    PlanMeeting,
     PlanVersion,
     ScalingRespondent,
     TeamAssignment,
@@ -211,6 +216,10 @@ def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int
                     family=family, provider=provider, status=CourseStatus.ACTIVE, start_date=start
                 )
             )
+    # The meetings demo (load_meetings) shows the first three courses at set points of their
+    # schedule: a follow-up overdue, one due within 14 days, one held with the next planned.
+    for course, start in zip(courses, _meeting_demo_starts(today), strict=False):
+        course.start_date = start
     FamilyMember.objects.bulk_create(members, batch_size=2000)
     Course.objects.bulk_create(courses, batch_size=1000)
     plans = FamilyPlan.objects.bulk_create([FamilyPlan(course=c) for c in courses], batch_size=1000)
@@ -244,8 +253,117 @@ def load_families(*, users: dict[str, User], count: int, seed: int = 183) -> int
         ],
         batch_size=1000,
     )
+    staff_on = {c.pk: [users["behandler"].pk, users["paedagog"].pk] for c in courses[:40]}
+    _load_meeting_history(courses=courses[3:], staff_on=staff_on, today=today)
     load_plans(users=users, courses=courses[1:3])  # the first stays empty: a plan not begun
+    load_meetings(users=users, courses=courses[:3])
     return start_index + count
+
+
+def _meeting_demo_starts(today: dt.date) -> list[dt.date]:
+    return [
+        today - dt.timedelta(days=100),  # first follow-up 8–11 days overdue
+        today - dt.timedelta(days=80),  # first follow-up due in 9–12 days
+        add_months(today, -7),  # first follow-up held 4 months ago, the next in 2 months
+    ]
+
+
+def _load_meeting_history(
+    *, courses: list[Course], staff_on: dict[int, list[int]], today: dt.date
+) -> None:
+    """The other courses' meetings, in bulk: the start meeting and every follow-up due before
+    today held on the day, and the next follow-up open — as if the schedule had been kept."""
+    meetings: list[PlanMeeting] = []
+
+    def held(course: Course, kind: str, day: dt.date, agreed: str) -> PlanMeeting:
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(15)))
+        return PlanMeeting(
+            course=course,
+            kind=kind,
+            due_on=day,
+            held_on=day,
+            agreed=agreed,
+            recorded_by_id=course.family.caseworker_id,
+            recorded_at=at,
+            created_at=at,
+        )
+
+    for course in courses:
+        meetings.append(
+            held(
+                course,
+                MeetingKind.START,
+                course.start_date,
+                "Vi arbejder med de punkter i barnets plan, som står i familiehandleplanen.",
+            )
+        )
+        due = first_follow_up_due(course.start_date)
+        while due < today:
+            meetings.append(
+                held(course, MeetingKind.FOLLOW_UP, due, "Forløbet fortsætter som aftalt.")
+            )
+            due = next_follow_up_due(due, course.follow_up_months)
+        meetings.append(PlanMeeting(course=course, kind=MeetingKind.FOLLOW_UP, due_on=due))
+    PlanMeeting.objects.bulk_create(meetings, batch_size=1000)
+    through = PlanMeeting.staff_participants.through
+    through.objects.bulk_create(
+        [
+            through(planmeeting_id=meeting.pk, user_id=user_id)
+            for meeting in meetings
+            if meeting.held_on is not None
+            for user_id in {
+                meeting.course.family.caseworker_id,
+                *staff_on.get(meeting.course_id, []),
+            }
+        ],
+        batch_size=2000,
+    )
+
+
+def load_meetings(*, users: dict[str, User], courses: list[Course]) -> None:
+    """Start and follow-up meetings written through the meeting services, at three points
+    of the schedule (the courses' start dates are set in ``load_families``): the first course
+    has its first follow-up overdue, the second has it due within 14 days, and the third has held
+    its start meeting and first follow-up (participants, what was agreed, a revised goal, the
+    family's words) with the next follow-up planned."""
+    behandler, paedagog = users["behandler"], users["paedagog"]
+    for stage, course in enumerate(courses):
+        caseworker = course.family.caseworker
+        start, first = meetings_schedule_initial(by=caseworker, course=course)
+        family = list(course.family.members.order_by("kind", "birth_date"))
+        parents = [m.pk for m in family if m.kind == MemberKind.CAREGIVER]
+        meeting_record(
+            by=caseworker,
+            meeting=start,
+            data={
+                "held_on": course.start_date + dt.timedelta(days=2),
+                "staff_participants": [caseworker, behandler, paedagog],
+                "family_participants": parents,
+                "agreed": "Vi arbejder først med morgenerne og med, at børnene kommer i skole. "
+                "Pædagogen kommer tre morgener om ugen. Vi laver et netværkskort.",
+                "family_perspective": "Vi er spændte, men også lidt bange for, hvad I ser.",
+            },
+        )
+        if stage < 2:
+            continue
+        goals = list(Goal.objects.filter(plan__course=course).order_by("order", "pk"))
+        meeting_record(
+            by=behandler,
+            meeting=first,
+            data={
+                "held_on": first.due_on + dt.timedelta(days=2),
+                "staff_participants": [caseworker, behandler],
+                "family_participants": [m.pk for m in family],
+                "other_participants": "Klasselærer Mette, Strandgårdskolen",
+                "agreed": "Morgenerne går bedre. Vi fortsætter med billedskemaet og aftaler "
+                "et netværksmøde med skolen om fraværet.",
+                "revised_goals": goals[-1:],
+                "revision_note": "Skolemålet er delt i to: først at komme i skole hver dag, "
+                "så at have en ven i frikvarteret.",
+                "family_perspective": "Det er blevet roligere om morgenen. Vi vil gerne have, "
+                "at skolen ringer til os først.",
+            },
+        )
 
 
 def load_plans(*, users: dict[str, User], courses: list[Course]) -> None:

@@ -5,6 +5,7 @@ cases/network_services.py."""
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,6 +15,7 @@ from cases.models import FamilyMember, NetworkKind, NetworkMember
 from cases.network_services import MEMBER_FIELDS
 
 RELATION_PREFIX = "relation_"
+FAMILY_WORDS_CLASS = "family-words-field"  # static/css/app.css marks the family's words
 
 
 def _helper() -> FormHelper:
@@ -21,6 +23,17 @@ def _helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True  # the template's form tag carries the token
     return helper
+
+
+def _family_words(label: Any) -> forms.CharField:
+    """The family's own words, typed with them at the kitchen table."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skriv det, familien siger – med deres ord."),
+    )
 
 
 def _date(label: Any, required_message: Any) -> forms.DateField:
@@ -95,6 +108,7 @@ class NetworkMemberForm(forms.Form):
 class NetworkSnapshotForm(forms.Form):
     taken_on = _date(_("Dato"), _("Skriv datoen for netværkskortet."))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    family_perspective = _family_words(_("Familiens egne ord om netværket"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"taken_on": timezone.localdate()})
@@ -128,6 +142,7 @@ class NetworkMeetingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    family_perspective = _family_words(_("Familiens egne ord om mødet"))
 
     def __init__(
         self,
@@ -143,12 +158,21 @@ class NetworkMeetingForm(forms.Form):
         self.fields["family_participants"].queryset = family
         self.fields["staff_participants"].queryset = staff
         self.helper = _helper()
+        self.helper.layout = Layout(
+            "held_on",
+            "network_participants",
+            "family_participants",
+            "staff_participants",
+            "notes",
+            Field("family_perspective", wrapper_class=FAMILY_WORDS_CLASS),
+        )
 
     def meeting_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "held_on": data["held_on"],
             "notes": data["notes"],
+            "family_perspective": data["family_perspective"],
             "network_ids": [m.pk for m in data["network_participants"]],
             "family_ids": [m.pk for m in data["family_participants"]],
             "staff_ids": [u.pk for u in data["staff_participants"]],

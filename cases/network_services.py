@@ -4,7 +4,7 @@ The network belongs to the family: people around it (relatives, friends, neighbo
 football coach …, and professionals), how each relates to the family's members, what support
 they give or could give and how close they are (1–5). The network is revisited as dated
 snapshots that keep the map as it stood, and network meetings are recorded with who took
-part.
+part; both carry the family's own words, entered with them.
 
 Access is the plan's (cases/safety_plan_services.py): Perm.PLAN_VIEW reads, Perm.PLAN_EDIT
 writes, on the courses of the user's course scope; 403 without the function, 404 outside the
@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -137,6 +138,18 @@ def network_data(members: Iterable[NetworkMember]) -> list[dict[str, Any]]:
 # Writes -------------------------------------------------------------------------------------
 
 
+def _family_words(model: type[NetworkSnapshot | NetworkMeeting], text: str) -> str:
+    """The family's own words, stripped. A TextField's max_length is only a form limit in
+    Django, so the service holds the line itself (with Django's own message)."""
+    text = (text or "").strip()
+    limit = model._meta.get_field("family_perspective").max_length
+    try:
+        MaxLengthValidator(limit)(text)
+    except ValidationError as exc:
+        raise ValidationError({"family_perspective": exc.messages}) from None
+    return text
+
+
 def _writable_course(by: User, course: Course) -> Course:
     return course_access.course_for_writing(
         by, course, closed_message=_("Forløbet er afsluttet. Netværket kan ikke ændres.")
@@ -215,9 +228,15 @@ def network_member_deactivate(*, by: User, course: Course, member: NetworkMember
 
 @transaction.atomic
 def network_snapshot_take(
-    *, by: User, course: Course, taken_on: dt.date, note: str = ""
+    *,
+    by: User,
+    course: Course,
+    taken_on: dt.date,
+    note: str = "",
+    family_perspective: str = "",
 ) -> NetworkSnapshot:
-    """Store the current (active) network as a dated snapshot."""
+    """Store the current (active) network as a dated snapshot, with the family's own words
+    about their network (entered with them)."""
     course = _writable_course(by, course)
     if not taken_on:
         raise ValidationError({"taken_on": [_("Skriv datoen for netværkskortet.")]})
@@ -225,6 +244,7 @@ def network_snapshot_take(
         family=course.family,
         taken_on=taken_on,
         note=(note or "").strip(),
+        family_perspective=_family_words(NetworkSnapshot, family_perspective),
         data=network_data(network_members(course)),
         created_by=by,
     )
@@ -236,7 +256,7 @@ def network_snapshot_take(
         obj=snapshot,
         family_id=course.family_id,
         course_id=course.pk,
-        fields=["taken_on", "note", "data"],
+        fields=["taken_on", "note", "family_perspective", "data"],
     )
     return snapshot
 
@@ -248,12 +268,14 @@ def network_meeting_record(
     course: Course,
     held_on: dt.date,
     notes: str = "",
+    family_perspective: str = "",
     network_ids: Iterable[int] = (),
     family_ids: Iterable[int] = (),
     staff_ids: Iterable[int] = (),
 ) -> NetworkMeeting:
     """Record a network meeting with who took part: people of this family's network, members
-    of this family, and staff of the course's team (or the family's rådgiver)."""
+    of this family, and staff of the course's team (or the family's rådgiver); and the
+    family's own words about the meeting."""
     course = _writable_course(by, course)
     if not held_on:
         raise ValidationError({"held_on": [_("Skriv datoen for mødet.")]})
@@ -274,7 +296,11 @@ def network_meeting_record(
     if errors:
         raise ValidationError(errors)
     meeting = NetworkMeeting(
-        course=course, held_on=held_on, notes=(notes or "").strip(), created_by=by
+        course=course,
+        held_on=held_on,
+        notes=(notes or "").strip(),
+        family_perspective=_family_words(NetworkMeeting, family_perspective),
+        created_by=by,
     )
     meeting.full_clean(exclude=["course", "created_by"])
     meeting.save()
@@ -287,6 +313,6 @@ def network_meeting_record(
         obj=meeting,
         family_id=course.family_id,
         course_id=course.pk,
-        fields=["held_on", "notes", "participants"],
+        fields=["held_on", "notes", "family_perspective", "participants"],
     )
     return meeting

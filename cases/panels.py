@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 
+from cases import meeting_services
 from cases.models import CourseStatus, Family, TeamAssignment
 from cases.services import families_listed
 from familieberedskab.disclosure import suppress
 from familieberedskab.permissions import Perm, has_permission
 from familieberedskab.startpage import Panel
 from staffing.models import PRACTITIONER_ROLES, Organisation, Role
+
+MEETING_PANEL_DAYS = 30
 
 
 def my_families(request: HttpRequest) -> Panel | None:
@@ -41,6 +44,24 @@ def my_courses(request: HttpRequest) -> Panel | None:
     )
     families_listed(by=user, families=[a.course.family for a in assignments], detail="forside")
     return Panel("cases/_partials/panel_my_courses.html", {"assignments": assignments}, order=10)
+
+
+def upcoming_meetings(request: HttpRequest) -> Panel | None:
+    """Start and follow-up meetings overdue or due within 30 days, on the courses the user
+    works on (rådgiver, team, provider's leader): overdue ones first."""
+    user = request.user
+    if not (user.roles & PRACTITIONER_ROLES or user.has_role(Role.RADGIVER, Role.LEDER)):
+        return None
+    rows = meeting_services.meetings_upcoming_for(user, horizon_days=MEETING_PANEL_DAYS)
+    families = list(
+        {row.meeting.course.family_id: row.meeting.course.family for row in rows}.values()
+    )
+    families_listed(by=user, families=families, detail="forside")
+    return Panel(
+        "cases/_partials/panel_meetings.html",
+        {"rows": rows, "days": MEETING_PANEL_DAYS},
+        order=11,
+    )
 
 
 def provider_overview(request: HttpRequest) -> Panel | None:

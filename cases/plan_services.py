@@ -502,9 +502,11 @@ def goal_review_save(
     reviewed_on: Any,
     score: int,
     comment: str,
+    family_comment: str = "",
 ) -> FamilyPlan:
-    """Scale a goal 0–10 at a review, with a short comment. One review per goal and day: a
-    second one the same day changes that day's review rather than failing."""
+    """Scale a goal 0–10 at a review, with a short comment and the family's own words. One
+    review per goal and day: a second one the same day changes that day's review rather than
+    failing."""
     plan = _begin(by, plan, expected_version)
     if goal.plan_id != plan.pk:
         raise Http404
@@ -514,9 +516,13 @@ def goal_review_save(
     is_new = review is None
     if review is None:
         review = GoalReview(goal_id=goal.pk, reviewed_on=reviewed_on, created_by=by)
-    changed = _apply(review, {"score": score, "comment": comment}, ("score", "comment"))
+    family_comment = (family_comment or "").strip()
+    if len(family_comment) > 500:
+        raise ValidationError({"family_comment": [_("Familiens ord må højst fylde 500 tegn.")]})
+    values = {"score": score, "comment": comment, "family_comment": family_comment}
+    changed = _apply(review, values, ("score", "comment", "family_comment"))
     if is_new:
-        changed = ["reviewed_on", "score", "comment"]
+        changed = ["reviewed_on", "score", "comment", "family_comment"]
     review.created_by = by
     review.save()
     summary = _("Mål vurderet til %(score)s af 10: %(text)s") % {

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -11,7 +12,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.meeting_services import meetings_schedule_initial
 from cases.models import Course, CourseStatus, Family, FamilyMember, TeamAssignment
+from cases.outcome_services import measurements_plan_initial
 from cases.plan_services import plan_create
 from familieberedskab.audit import audit_log, audit_log_list
 from familieberedskab.models import AuditAction
@@ -239,10 +242,13 @@ def course_start(
         granted_hours=granted_hours,
         first_follow_up=first_follow_up,
         start_meeting_date=start_meeting_date,
+        follow_up_months=settings.FOLLOW_UP_CADENCE_MONTHS,
     )
     course.full_clean()
     course.save()
     plan_create(by=by, course=course)
+    meetings_schedule_initial(by=by, course=course)
+    measurements_plan_initial(course=course)
     audit_log(
         by=by,
         action=AuditAction.CREATE,

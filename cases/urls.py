@@ -1,6 +1,16 @@
 from django.urls import path
 
-from cases import views, views_network, views_plan, views_safety, views_safety_plan
+from cases import (
+    views,
+    views_course,
+    views_fit_alerts,
+    views_meetings,
+    views_network,
+    views_plan,
+    views_safety,
+    views_safety_plan,
+    views_visits,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -14,3 +24,7 @@ urlpatterns += views_plan.urlpatterns
 urlpatterns += views_safety.urlpatterns
 urlpatterns += views_safety_plan.urlpatterns
 urlpatterns += views_network.urlpatterns
+urlpatterns += views_meetings.urlpatterns
+urlpatterns += views_visits.urlpatterns
+urlpatterns += views_course.urlpatterns
+urlpatterns += views_fit_alerts.urlpatterns

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import cpr, services
+from cases import cpr, meeting_services, services
 from cases.forms import FamilyForm, FamilySearchForm, MemberFormSet
 from cases.models import Course, Family, FamilyMember, TeamAssignment
 from familieberedskab import crypto
@@ -172,10 +172,12 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _courses_shown(user: User, family: Family) -> list[Course]:
-    """The family's courses this user may see (the policy's ``course_scope``), with team and
-    matching, in two queries. The matching lives in visitation (a higher layer): it is reached
-    by its reverse name only."""
-    courses = Course.objects.filter(course_scope(user), family=family)
+    """The family's courses this user may see (the policy's ``course_scope``), with team,
+    matching and next meeting, in two queries. The matching lives in visitation (a higher
+    layer): it is reached by its reverse name only."""
+    courses = Course.objects.filter(course_scope(user), family=family).annotate(
+        **meeting_services.next_meeting_annotations()
+    )
     courses = list(
         courses.select_related("provider", "matching__decided_by").prefetch_related(
             Prefetch(
@@ -189,6 +191,7 @@ def _courses_shown(user: User, family: Family) -> list[Course]:
     for course in courses:
         # Not every course came from a matching (older or imported ones): None, not an error.
         course.matching_or_none = getattr(course, "matching", None)
+    meeting_services.next_meetings_attach(courses)
     return courses
 
 

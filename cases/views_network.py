@@ -148,6 +148,7 @@ def network_snapshot_create(request: HttpRequest, course_pk: int) -> HttpRespons
             course=course,
             taken_on=form.cleaned_data["taken_on"],
             note=form.cleaned_data["note"],
+            family_perspective=form.cleaned_data["family_perspective"],
         )
     except ValidationError as exc:
         form.add_error(None, exc.messages)

@@ -40,9 +40,29 @@ class Perm(StrEnum):
     PROFILE_EDIT_OWN = "profile.edit_own"
     PLAN_VIEW = "plan.view"
     PLAN_EDIT = "plan.edit"
+    VISIT_VIEW = "visit.view"  # visits, FIT graphs and alerts, hours delivered
+    VISIT_RECORD = "visit.record"  # record visits and FIT, acknowledge alerts
+    VISIT_CORRECT_ANY = "visit.correct_any"  # correct any visit after the author's window
+    INTENSITY_CHANGE = "intensity.change"  # turn the granted hours up or down
+    STAFF_FIT_VIEW = "staff.fit_view"  # a practitioner's FIT figures (own always; leader: staff)
+    OUTCOME_RECORD = "outcome.record"  # measurements, stories of change, school attendance
+    COURSE_CLOSE = "course.close"  # the closure form
+    COURSE_REOPEN = "course.reopen"  # reopen a closed course, with a reason
+    POST_CLOSURE_RECORD = "post_closure.record"  # does the child still live at home?
 
 
-_PRACTITIONER = frozenset({Perm.FAMILY_VIEW, Perm.PROFILE_EDIT_OWN, Perm.PLAN_VIEW, Perm.PLAN_EDIT})
+_PRACTITIONER = frozenset(
+    {
+        Perm.FAMILY_VIEW,
+        Perm.PROFILE_EDIT_OWN,
+        Perm.PLAN_VIEW,
+        Perm.PLAN_EDIT,
+        Perm.VISIT_VIEW,
+        Perm.VISIT_RECORD,
+        Perm.OUTCOME_RECORD,
+        Perm.COURSE_CLOSE,
+    }
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.RADGIVER: frozenset(
@@ -55,6 +75,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REFERRAL_CREATE,
             Perm.PLAN_VIEW,
             Perm.PLAN_EDIT,
+            Perm.VISIT_VIEW,
+            Perm.INTENSITY_CHANGE,
+            Perm.OUTCOME_RECORD,
+            Perm.COURSE_CLOSE,
+            Perm.POST_CLOSURE_RECORD,
         }
     ),
     Role.BEHANDLER: _PRACTITIONER,
@@ -69,6 +94,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VISITATION_DECIDE,
             Perm.ROSTER_MANAGE,
             Perm.PLAN_VIEW,
+            Perm.VISIT_VIEW,
+            Perm.VISIT_CORRECT_ANY,
+            Perm.INTENSITY_CHANGE,
+            Perm.STAFF_FIT_VIEW,
+            Perm.COURSE_REOPEN,
         }
     ),
     Role.PROJEKTLEDER: frozenset({Perm.STATS_VIEW}),
@@ -115,7 +145,8 @@ def family_scope(user: "User | AnonymousUser", *, change: bool = False) -> Q:
 
     * familierådgiver: families of their own municipality that they own (are the caseworker
       for) or created;
-    * familiebehandler, pædagog, psykolog: families of a course they are assigned to now;
+    * familiebehandler, pædagog, psykolog: families of a course they are assigned to now (or
+      were when it closed, for a month after: ``TeamAssignmentQuerySet.with_access``);
     * leder: families with a course at their provider, or — for a leader on the authority
       side — families of their municipality;
     * projektleder, administrator: none.
@@ -139,7 +170,8 @@ def family_scope(user: "User | AnonymousUser", *, change: bool = False) -> Q:
         return q
 
     if user.roles & PRACTITIONER_ROLES:
-        assignments = apps.get_model("cases", "TeamAssignment").objects.current().filter(user=user)
+        team = apps.get_model("cases", "TeamAssignment").objects
+        assignments = team.with_access().filter(user=user)
         q |= Q(pk__in=assignments.values("course__family_id"))
     if user.has_role(Role.LEDER):
         courses = apps.get_model("cases", "Course").objects.filter(provider_id=user.organisation_id)
@@ -195,7 +227,8 @@ def course_scope(user: "User | AnonymousUser") -> Q:
     if user.has_role(Role.LEDER):
         own |= Q(provider_id=user.organisation_id)
     if user.roles & PRACTITIONER_ROLES:
-        assignments = apps.get_model("cases", "TeamAssignment").objects.current().filter(user=user)
+        team = apps.get_model("cases", "TeamAssignment").objects
+        assignments = team.with_access().filter(user=user)
         own |= Q(pk__in=assignments.values("course_id"))
     visible = apps.get_model("cases", "Family").objects.filter(family_scope(user)).values("pk")
     return Q(family__in=visible) & own

@@ -264,6 +264,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "familieberedskab.tasks.sessions_clear_expired",
         "schedule": BEAT_HOUSEKEEPING_SECONDS,
     },
+    # Idempotent (one notification per meeting and due date), so hourly is safe and a day
+    # with the beat down is caught up.
+    "cases-meeting-reminders": {
+        "task": "cases.tasks.meeting_reminders_send",
+        "schedule": 60 * 60,
+    },
+    "cases-post-closure-reminders": {
+        "task": "cases.tasks.post_closure_reminders_send",
+        "schedule": 60 * 60,
+    },
     "lockouts-clear-expired": {
         "task": "familieberedskab.tasks.lockouts_clear_expired",
         "schedule": BEAT_HOUSEKEEPING_SECONDS,
@@ -305,4 +315,33 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Take the request id from the proxy's X-Request-ID header (only behind a proxy that sets it);
 # otherwise every request gets a fresh id, so clients cannot choose what the audit trail says.
 TRUST_REQUEST_ID_HEADER = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
+# Follow-up meetings: every N months after the first (3 months after start); reminders this
+# many days ahead and again on the day a meeting becomes overdue.
+FOLLOW_UP_CADENCE_MONTHS = env.int("FOLLOW_UP_CADENCE_MONTHS", default=6)
+MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=14)
+# FIT (ORS/SRS) rules, as data (DOMAIN.md, "Instruments — FIT"); override with FIT_RULES_JSON.
+FIT_RULES = {
+    "adult_from_age": 13,  # ORS/SRS from 13; CORS/CSRS 6–12; YCORS/YCSRS up to 5
+    "child_from_age": 6,
+    "cutoffs": [[18, 25], [13, 28], [6, 32]],  # (from age, ORS clinical cut-off)
+    "reliable_change": 5,
+    "alliance_total_below": 36,
+    "alliance_item_below": 9,
+    "alliance_drop": 1,
+    "progress_amber_session": 3,
+    "progress_red_session": 6,
+} | env.json("FIT_RULES_JSON", default={})
+# Item labels shown in the FIT forms (the licensed item wording is never shown).
+FIT_ITEM_LABELS = {
+    "ors": ["Mig selv", "Nære relationer", "Socialt (skole, arbejde, venner)", "Alt i alt"],
+    "srs": ["Relationen", "Mål og emner", "Måden vi arbejdede på", "Alt i alt"],
+}
+# A visit can be corrected by its author this many hours after it was recorded; after that
+# only by a leader.
+VISIT_CORRECTION_HOURS = env.int("VISIT_CORRECTION_HOURS", default=72)
+# Hours delivered more than this many percent below or above the hours granted (or a team
+# member's agreed hours) in a week are flagged as under- or over-delivery.
+HOURS_TOLERANCE_PERCENT = env.int("HOURS_TOLERANCE_PERCENT", default=10)
+# After a course is closed its team keeps read access this many days (closing summary).
+CLOSED_COURSE_TEAM_ACCESS_DAYS = env.int("CLOSED_COURSE_TEAM_ACCESS_DAYS", default=30)
 HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)

@@ -227,6 +227,11 @@ class Course(models.Model):
     )
     start_meeting_date = models.DateField(_("opstartsmøde"), null=True, blank=True)
     first_follow_up = models.DateField(_("første opfølgningsmøde"), null=True, blank=True)
+    follow_up_months = models.PositiveSmallIntegerField(
+        _("opfølgning hver (måneder)"),
+        default=6,
+        help_text=_("Efter første opfølgning holdes der opfølgningsmøde med dette interval."),
+    )
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
 
     class Meta:
@@ -242,6 +247,10 @@ class Course(models.Model):
             models.CheckConstraint(
                 name="course_status_valid",
                 condition=Q(status__in=CourseStatus.values),
+            ),
+            models.CheckConstraint(
+                name="course_follow_up_months_range",
+                condition=Q(follow_up_months__gte=1, follow_up_months__lte=12),
             ),
             models.CheckConstraint(
                 name="course_granted_hours_range",
@@ -262,6 +271,26 @@ class TeamAssignmentQuerySet(models.QuerySet):
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
             .exclude(course__status=CourseStatus.CLOSED)
         )
+
+    def with_access(self, on: dt.date | None = None) -> "TeamAssignmentQuerySet":
+        """The assignments that give their practitioner read access to the course: current
+        ones, and — for ``CLOSED_COURSE_TEAM_ACCESS_DAYS`` after a course is closed — those
+        that were current when it closed, so the team can read the closed course (read-only)
+        and fetch the closing summary."""
+        on = on or timezone.localdate()
+        days = settings.CLOSED_COURSE_TEAM_ACCESS_DAYS
+        open_now = (
+            Q(starts_on__lte=on)
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+            & ~Q(course__status=CourseStatus.CLOSED)
+        )
+        at_closure = (
+            Q(course__status=CourseStatus.CLOSED)
+            & Q(course__end_date__gte=on - dt.timedelta(days=days))
+            & Q(starts_on__lte=models.F("course__end_date"))
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("course__end_date")))
+        )
+        return self.filter(open_now | at_closure)
 
 
 class TeamAssignment(models.Model):

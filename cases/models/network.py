@@ -113,6 +113,7 @@ class NetworkSnapshot(models.Model):
     )
     taken_on = models.DateField(_("dato"))
     note = models.CharField(_("note"), max_length=500, blank=True)
+    family_perspective = models.TextField(_("familiens egne ord"), max_length=5000, blank=True)
     data = models.JSONField(_("netværket"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,6 +150,7 @@ class NetworkMeeting(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("medarbejdere")
     )
     notes = models.TextField(_("hvad blev aftalt"), max_length=5000, blank=True)
+    family_perspective = models.TextField(_("familiens egne ord"), max_length=5000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

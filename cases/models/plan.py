@@ -253,6 +253,7 @@ class GoalReview(models.Model):
     reviewed_on = models.DateField(_("dato"))
     score = models.PositiveSmallIntegerField(_("skala 0–10"))
     comment = models.CharField(_("kommentar"), max_length=500, blank=True)
+    family_comment = models.CharField(_("familiens egne ord"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,6 +1,7 @@
 """Screens of the shared family plan (samlet familiehandleplan, issue 4): the plan in plain
-Danish, small forms for goals, actions, professionals and the family's words, and the version
-history. The rules live in cases/plan_services.py.
+Danish, small forms for goals, actions, professionals and the family's words, the version
+history, and the whole plan as a PDF for the family (print.py). The rules live in
+cases/plan_services.py.
 
 Every form names the plan version it was opened on. A save on an older version is answered
 409 with the user's own text kept, what changed since, and the current version in the form,
@@ -28,6 +29,7 @@ from cases.views_plan.goals import (
 )
 from cases.views_plan.history import plan_history, plan_version_detail
 from cases.views_plan.page import plan_detail
+from cases.views_plan.print import plan_print
 from cases.views_plan.progress import goal_review
 
 _PLAN = "forloeb/<int:course_pk>/plan/"
@@ -38,6 +40,7 @@ _PROFESSIONAL = _PLAN + "fagpersoner/<int:pk>/"
 urlpatterns: list[URLPattern] = [
     path(_PLAN, plan_detail, name="plan_detail"),
     path(_PLAN + "historik/", plan_history, name="plan_history"),
+    path(_PLAN + "pdf/", plan_print, name="plan_print"),
     path(_PLAN + "historik/<int:number>/", plan_version_detail, name="plan_version_detail"),
     path(_PLAN + "familiens-ord/", perspective_edit, name="plan_perspective_edit"),
     path(_PLAN + "maal/nyt/", goal_create, name="plan_goal_create"),

@@ -25,3 +25,16 @@ document.addEventListener("input", (event) => {
   const other = document.getElementById(source.dataset.sync);
   if (other && other.value !== source.value) other.value = source.value;
 });
+
+// Signing out: remove the copies of half-written visits kept on this device (they hold the
+// journal note; a tablet may be shared). Keys are "fb-visit-draft:<user>:<course>".
+document.addEventListener("submit", (event) => {
+  if (!event.target.matches?.("form[data-clears-device-drafts]")) return;
+  try {
+    for (const key of Object.keys(window.localStorage)) {
+      if (key.startsWith("fb-visit-draft:")) window.localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage unavailable (private mode): nothing was kept.
+  }
+});

@@ -129,6 +129,9 @@ ROUTES: dict[str, Route] = {
     "cases:plan_history": Route(
         perm=Perm.PLAN_VIEW, kwargs=_kwargs("plan"), outside=_kwargs("other_plan")
     ),
+    "cases:plan_print": Route(  # a PDF: only its status is compared
+        perm=Perm.PLAN_VIEW, kwargs=_kwargs("plan"), outside=_kwargs("other_plan")
+    ),
     "cases:plan_version_detail": Route(
         perm=Perm.PLAN_VIEW, kwargs=_version("plan"), outside=_version("other_plan")
     ),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
+from cases.meeting_services import meetings_schedule_initial
 from cases.models import Course, CourseStatus
 from staffing.models import Role
 from tests.factories.cases import CourseFactory, FamilyFactory, TeamAssignmentFactory
@@ -198,6 +199,8 @@ def test_start_page_panel_query_count_does_not_grow_with_courses(
     client, provider, leader, ishoj, radgiver, assigned_worker, family
 ) -> None:
     client.force_login(assigned_worker)
+    # As course start does: then the baseline shows a meeting in the meetings panel too.
+    meetings_schedule_initial(by=None, course=family.courses.get())
     baseline = _queries(client, reverse("home"))
     for _ in range(3):
         other = FamilyFactory(municipality=ishoj, caseworker=radgiver, created_by=radgiver)

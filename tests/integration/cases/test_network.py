@@ -1,8 +1,10 @@
 """The family's network, reached per course: who reads and writes, relations only to this
 family's members, snapshots that keep the old map, network meetings with validated
-participants, the audit trail and flat query counts."""
+participants, the family's own words on maps and meetings, the audit trail and flat query
+counts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -235,6 +237,174 @@ def test_bad_input_is_400_in_danish(client, course, radgiver) -> None:
     assert not NetworkMember.objects.exists()
 
 
+# The family's own words ---------------------------------------------------------------------
+
+WORDS = "Mormor er vores klippe.\nVi vil gerne se naboen mere."
+
+
+def marked_words(page: str, testid: str) -> str:
+    """The quote with ``testid`` and the caption before it, as the page shows them."""
+    head, quote = page.split(f'data-testid="{testid}"', 1)
+    caption = head.rsplit("<figcaption", 1)[1]
+    return caption + quote.split("</blockquote>", 1)[0]
+
+
+def test_snapshot_keeps_the_familys_words_and_shows_them_marked(client, course, radgiver) -> None:
+    add(radgiver, course)
+    client.force_login(radgiver)
+
+    response = client.post(
+        url("network_snapshot_create", course),
+        {"taken_on": "2026-01-10", "note": "Start", "family_perspective": f"  {WORDS}  "},
+    )
+
+    snapshot = NetworkSnapshot.objects.get()
+    assert response.status_code == 302
+    assert snapshot.family_perspective == WORDS  # stripped
+    detail = client.get(url("network_snapshot_detail", course, snapshot.pk)).content.decode()
+    shown = marked_words(detail, "network-snapshot-family-words")
+    assert "Familiens egne ord" in shown
+    assert "Mormor er vores klippe.<br>Vi vil gerne se naboen mere." in shown
+    live = client.get(url("network_detail", course)).content.decode()
+    shown = marked_words(live, "family-words-text")
+    assert "Familiens egne ord" in shown and "fra netværkskortet 10.01.2026" in shown
+    assert "Mormor er vores klippe." in shown
+
+
+def test_snapshot_without_words_says_so(client, course, radgiver) -> None:
+    snapshot = network.network_snapshot_take(
+        by=radgiver, course=course, taken_on=dt.date(2026, 1, 10)
+    )
+    client.force_login(radgiver)
+
+    detail = client.get(url("network_snapshot_detail", course, snapshot.pk)).content.decode()
+    live = client.get(url("network_detail", course)).content.decode()
+
+    assert "Familiens egne ord er ikke skrevet." in detail
+    assert 'data-testid="network-snapshot-family-words"' not in detail
+    assert 'data-testid="network-latest-family-words"' not in live
+
+
+def test_meeting_keeps_the_familys_words_and_shows_them_marked(
+    client, course, radgiver, assigned_worker
+) -> None:
+    mormor = add(radgiver, course)
+    client.force_login(assigned_worker)
+
+    response = client.post(
+        url("network_meeting_create", course),
+        {
+            "held_on": "2026-02-01",
+            "network_participants": [mormor.pk],
+            "notes": "Mormor henter fredag.",
+            "family_perspective": f"\n{WORDS}\n",
+        },
+    )
+
+    meeting = NetworkMeeting.objects.get()
+    assert response.status_code == 302
+    assert meeting.family_perspective == WORDS
+    assert meeting.notes == "Mormor henter fredag."
+    page = client.get(url("network_detail", course)).content.decode()
+    item = page.split('data-testid="network-meeting"', 1)[1].split("</li>", 1)[0]
+    shown = marked_words(item, "network-meeting-family-words")
+    assert "Familiens egne ord" in shown
+    assert "Mormor er vores klippe.<br>Vi vil gerne se naboen mere." in shown
+    assert "Mormor henter fredag." in item
+
+
+def test_the_familys_words_fields_are_marked_in_the_forms(client, course, radgiver) -> None:
+    client.force_login(radgiver)
+
+    for name in ("network_detail", "network_meeting_create"):
+        page = client.get(url(name, course)).content.decode()
+        head = page.split('name="family_perspective"', 1)[0]
+        assert "family-words-field" in head, name
+        inside = head.rsplit("family-words-field", 1)[1]
+        assert inside.count("<div") >= inside.count("</div>"), name  # the wrapper is still open
+        assert "Familiens egne ord om" in inside.rsplit("<label", 1)[1]
+
+
+def test_the_familys_words_are_audited_by_field_name_only(client, course, radgiver) -> None:
+    mormor = add(radgiver, course)
+    client.force_login(radgiver)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    client.post(
+        url("network_snapshot_create", course),
+        {"taken_on": "2026-01-10", "family_perspective": WORDS},
+    )
+    client.post(
+        url("network_meeting_create", course),
+        {
+            "held_on": "2026-02-01",
+            "network_participants": [mormor.pk],
+            "family_perspective": WORDS,
+        },
+    )
+
+    snapshot_event = AuditEvent.objects.get(
+        pk__gt=before, action=AuditAction.CREATE, object_type="cases.networksnapshot"
+    )
+    meeting_event = AuditEvent.objects.get(
+        pk__gt=before, action=AuditAction.CREATE, object_type="cases.networkmeeting"
+    )
+    assert "family_perspective" in snapshot_event.fields
+    assert "family_perspective" in meeting_event.fields
+    for event in AuditEvent.objects.filter(pk__gt=before):
+        assert "klippe" not in f"{event.values} {event.detail} {event.fields}"
+
+
+def test_too_long_snapshot_words_get_a_message_and_keep_the_input(client, course, radgiver) -> None:
+    client.force_login(radgiver)
+
+    response = client.post(
+        url("network_snapshot_create", course),
+        {"taken_on": "2026-01-10", "note": "Efter jul", "family_perspective": "x" * 5001},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Netværkskortet er ikke gemt. Ret fejlene nedenfor." in html
+    assert "højst have 5000 tegn (den har 5001)" in html
+    assert 'value="Efter jul"' in html and 'value="2026-01-10"' in html
+    assert "x" * 5001 in html  # the words typed are not lost either
+    assert not NetworkSnapshot.objects.exists()
+    with pytest.raises(ValidationError) as exc:  # the service holds the same line
+        network.network_snapshot_take(
+            by=radgiver, course=course, taken_on=dt.date(2026, 1, 10), family_perspective="x" * 5001
+        )
+    assert "family_perspective" in exc.value.message_dict
+
+
+def test_too_long_meeting_words_get_a_message_and_keep_the_input(client, course, radgiver) -> None:
+    mormor = add(radgiver, course)
+    client.force_login(radgiver)
+
+    response = client.post(
+        url("network_meeting_create", course),
+        {
+            "held_on": "2026-02-01",
+            "network_participants": [mormor.pk],
+            "notes": "Mormor henter fredag.",
+            "family_perspective": "x" * 5001,
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Mødet er ikke gemt. Ret fejlene nedenfor." in html
+    assert "højst have 5000 tegn (den har 5001)" in html
+    assert "Mormor henter fredag." in html and 'value="2026-02-01"' in html
+    assert re.search(rf'value="{mormor.pk}"[^>]*checked', html)  # the participant stays ticked
+    assert not NetworkMeeting.objects.exists()
+    with pytest.raises(ValidationError) as exc:
+        network.network_meeting_record(
+            by=radgiver, course=course, held_on=dt.date(2026, 2, 1), family_perspective="x" * 5001
+        )
+    assert "family_perspective" in exc.value.message_dict
+
+
 # Access -------------------------------------------------------------------------------------
 
 
@@ -353,11 +523,14 @@ def _seed(radgiver, course, count: int) -> None:
             relations={mother.pk: f"relation {n}"},
         )
     members = list(NetworkMember.objects.all())
-    network.network_snapshot_take(by=radgiver, course=course, taken_on=dt.date(2026, 1, 1))
+    network.network_snapshot_take(
+        by=radgiver, course=course, taken_on=dt.date(2026, 1, 1), family_perspective="Vores ord"
+    )
     network.network_meeting_record(
         by=radgiver,
         course=course,
         held_on=dt.date(2026, 1, 2),
+        family_perspective="Vores ord om mødet",
         network_ids=[m.pk for m in members],
         family_ids=[mother.pk],
         staff_ids=[radgiver.pk],

@@ -49,9 +49,18 @@ def test_ended_assignment_and_closed_course_end_access(
     )
     assert _visible(assigned_worker) == set()
 
+    # A closed course stays readable by the team it had at closure for a grace period (to
+    # read it and fetch the closing summary), then access ends.
     course.status = CourseStatus.CLOSED
     course.end_date = timezone.localdate()
     course.save()
+    assert _visible(team_colleague) == {"Familien Holmgård"}
+    assert _visible(assigned_worker) == set()  # left the team before the closure
+
+    course.end_date = timezone.localdate() - dt.timedelta(days=31)
+    course.start_date = course.end_date - dt.timedelta(days=30)
+    course.save()
+    course.team.update(starts_on=course.start_date)
     assert _visible(team_colleague) == set()
 
 

@@ -6,109 +6,15 @@ thread) and its result read back from Redis. A broker that cannot be reached mak
 endpoint answer 503, so a load balancer takes the instance out.
 """
 
-import logging
-import os
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from unittest.mock import ANY
 
 import pytest
-from celery import signals
-from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
-from familieberedskab.celery import app as celery_app
+from tests.celery_worker import REDIS_SETEX_DEPRECATED, purge_queue
 
 # Nothing listens here: connecting is refused at once.
 DOWN_BROKER = "redis://127.0.0.1:1/0"
-# Celery's Redis result backend still calls setex(), which redis-py deprecates; with
-# warnings as errors the worker would die storing the result.
-REDIS_SETEX_DEPRECATED = "ignore:Call to deprecated setex:DeprecationWarning"
-# start_worker() -> app.log.setup() writes these into os.environ.
-_CELERY_LOG_ENV = (
-    "CELERY_LOG_LEVEL",
-    "CELERY_LOG_FILE",
-    "_MP_FORK_LOGLEVEL_",
-    "_MP_FORK_LOGFILE_",
-    "_MP_FORK_LOGFORMAT_",
-)
-
-
-def _purge_queue() -> None:
-    """Drop the messages waiting in the task queue."""
-    with celery_app.connection_for_write() as conn:
-        celery_app.control.purge(connection=conn)
-
-
-def _close_backend(backend: object) -> None:
-    """Close a Redis result backend's connections now, rather than leave them to the garbage
-    collector, whose ResourceWarning would fail the run at some later moment."""
-    client = getattr(backend, "client", None)
-    if client is not None:
-        client.connection_pool.disconnect()
-
-
-def _forget_connections() -> None:
-    """Let a changed broker URL take effect: drop the app's broker pool (kombu keeps it
-    registered for reuse) and close and drop this thread's result backend."""
-    _close_backend(celery_app._local.__dict__.pop("backend", None))
-    _close_backend(celery_app._backend_cache)
-    celery_app._backend_cache = None
-    celery_app._after_fork()
-
-
-@pytest.fixture
-def celery_mode(settings) -> Iterator[Callable[..., None]]:
-    """Switch Celery between eager and a broker, in Django's settings (which /healthz reads)
-    and in the Celery app's own configuration (which sends the task); undone afterwards."""
-    keys = ("broker_url", "result_backend", "task_always_eager")
-    saved = {key: celery_app.conf[key] for key in keys}
-
-    def use(*, eager: bool, broker: str = "") -> None:
-        settings.CELERY_TASK_ALWAYS_EAGER = eager
-        if broker:
-            settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = broker
-            if broker != celery_app.conf.broker_url:
-                _forget_connections()
-            celery_app.conf.update(broker_url=broker, result_backend=broker)
-        celery_app.conf.task_always_eager = eager
-
-    yield use
-    changed_broker = celery_app.conf.broker_url != saved["broker_url"]
-    celery_app.conf.update(saved)
-    if changed_broker:
-        _forget_connections()
-
-
-@pytest.fixture
-def embedded_worker(monkeypatch) -> Iterator[Callable[[], AbstractContextManager[object]]]:
-    """A Celery worker in a thread of this process (solo pool), that leaves Django's logging,
-    the warning filters and the environment as it found them."""
-
-    def keep_django_logging(**_: object) -> None:
-        """A setup_logging receiver: Celery then configures no logging of its own."""
-
-    worker_backends = []
-
-    def remember_worker_backend(**_: object) -> None:
-        """Sent in the worker's thread after each task: Celery keeps a result backend per
-        thread, and the worker's is closed below."""
-        worker_backends.append(celery_app.backend)
-
-    for name in _CELERY_LOG_ENV:
-        monkeypatch.setenv(name, os.environ.get(name, ""))
-    signals.setup_logging.connect(keep_django_logging)
-    signals.task_postrun.connect(remember_worker_backend)
-    try:
-        yield lambda: start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
-        )
-    finally:
-        signals.task_postrun.disconnect(remember_worker_backend)
-        signals.setup_logging.disconnect(keep_django_logging)
-        for backend in worker_backends:
-            _close_backend(backend)
-        logging.captureWarnings(False)  # app.log.setup() turned it on
 
 
 @pytest.mark.django_db
@@ -151,7 +57,7 @@ def test_healthz_round_trip_through_redis_and_a_real_worker(
     client, settings, celery_mode, embedded_worker
 ) -> None:
     celery_mode(eager=False, broker=settings.REDIS_URL)
-    _purge_queue()  # tasks that other tests queued without a worker would otherwise go first
+    purge_queue()  # tasks that other tests queued without a worker would otherwise go first
 
     with embedded_worker():
         response = client.get(reverse("healthz"))
@@ -174,7 +80,7 @@ def test_healthz_fails_when_no_worker_takes_the_task(client, settings, celery_mo
     try:
         response = client.get(reverse("healthz"))
     finally:
-        _purge_queue()  # the unanswered ping; no later worker should find it
+        purge_queue()  # the unanswered ping; no later worker should find it
 
     assert response.status_code == 503
     body = response.json()
