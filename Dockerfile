@@ -20,7 +20,8 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /nonexistent --no-create-home \
         --shell /usr/sbin/nologin app \
-    && install -d -o app -g app /var/lib/familieberedskab
+    && install -d -o app -g app /var/lib/familieberedskab \
+    && install -d -m 700 -o app -g app /srv/private-media
 
 WORKDIR /app
 # The pinned runtime dependencies first, so that a code change reuses this layer. (The lock's
@@ -38,6 +39,7 @@ RUN DEBUG=false \
     SECRET_KEY=build-only-not-a-secret \
     CPR_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3QtYS1rZXktMDAwMDAwMDAwMDA= \
     CPR_HMAC_KEY=build-only-not-a-secret \
+    PSEUDONYM_KEY=build-only-not-a-secret \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input -v 0 \
     && python manage.py compilemessages -v 0

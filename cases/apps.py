@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Familier og forløb")
 
     def ready(self) -> None:
-        from cases import panels, panels_fit, panels_hours
+        from cases import panels, panels_closure, panels_fit, panels_hours, panels_measurements
         from familieberedskab import startpage
 
         for panel in (
@@ -18,5 +18,7 @@ class CasesConfig(AppConfig):
             panels.aggregates,
             panels_hours.hours_last_week,
             panels_fit.fit_alerts,
+            panels_measurements.measurements_due,
+            panels_closure.post_closure_checks,
         ):
             startpage.register(panel)

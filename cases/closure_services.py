@@ -277,7 +277,9 @@ def post_closure_check_record(
     course = check.closure.course
     if not Course.objects.filter(course_scope(by), pk=course.pk).exists():
         raise Http404
-    check = PostClosureCheck.objects.select_for_update().get(pk=check.pk)
+    check = PostClosureCheck.objects.select_for_update().select_related("closure").get(pk=check.pk)
+    if check.closure.reopened_at is not None:
+        raise ValidationError(_("Forløbet er genåbnet. Opfølgningen gælder ikke længere."))
     if lives_at_home not in (True, False):
         raise ValidationError({"lives_at_home": [_("Angiv om barnet bor hjemme.")]})
     if check.due_on > timezone.localdate() + dt.timedelta(days=14):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases import course_access, instruments
 from cases.models import (
     AttendancePeriod,
+    AttendanceUnit,
     ChangeStory,
     Course,
     CourseStatus,
@@ -149,7 +150,9 @@ def pre_post(measurements: list[Measurement]) -> list[PrePost]:
     already fetched list: no queries)."""
     groups: dict[tuple[int, int, str], list[Measurement]] = defaultdict(list)
     for m in measurements:
-        informant = m.informant_description or str(m.informant_member_id or "self")
+        informant = (m.informant_description or "").strip().casefold() or str(
+            m.informant_member_id or "self"
+        )
         groups[(m.instrument_id, m.subject_id, informant)].append(m)
     rows = []
     for (_instrument, _subject, informant), items in groups.items():
@@ -383,6 +386,8 @@ def measurement_due_waive(*, by: User, due: MeasurementDue, reason: str) -> Meas
     reason = (reason or "").strip()
     if due.measurement_id:
         raise ValidationError(_("Målingen er allerede udført."))
+    if due.waived_reason:
+        raise ValidationError(_("Målingen er allerede undladt."))
     if not reason:
         raise ValidationError({"waived_reason": [_("Skriv hvorfor målingen ikke udføres.")]})
     due.waived_reason = reason[:300]
@@ -554,13 +559,15 @@ def attendance_period_save(
         errors["absent"] = [_("Fraværet skal ligge mellem 0 og antallet af mulige.")]
     if unlawful is None or unlawful < 0 or (absent is not None and unlawful > absent):
         errors["unlawful"] = [_("Det ulovlige fravær kan ikke være større end fraværet i alt.")]
+    if (data.get("unit") or AttendanceUnit.DAYS) not in AttendanceUnit.values:
+        errors["unit"] = [_("Vælg om fraværet tælles i dage eller lektioner.")]
     if errors:
         raise ValidationError(errors)
     period = AttendancePeriod.objects.create(
         institution=institution,
         period_start=start,
         period_end=end,
-        unit=data.get("unit") or "days",
+        unit=data.get("unit") or AttendanceUnit.DAYS,
         possible=possible,
         absent=absent,
         unlawful=unlawful,

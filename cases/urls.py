@@ -2,10 +2,13 @@ from django.urls import path
 
 from cases import (
     views,
+    views_closure,
     views_course,
     views_fit_alerts,
+    views_measurements,
     views_meetings,
     views_network,
+    views_outcomes_other,
     views_plan,
     views_safety,
     views_safety_plan,
@@ -28,3 +31,6 @@ urlpatterns += views_meetings.urlpatterns
 urlpatterns += views_visits.urlpatterns
 urlpatterns += views_course.urlpatterns
 urlpatterns += views_fit_alerts.urlpatterns
+urlpatterns += views_measurements.urlpatterns
+urlpatterns += views_outcomes_other.urlpatterns
+urlpatterns += views_closure.urlpatterns

@@ -20,6 +20,7 @@ _NAV = [
     ("visitation:waiting_list", _("Venteliste"), Perm.VISITATION_DECIDE, True),
     ("staffing:roster_list", _("Medarbejdere"), Perm.ROSTER_MANAGE, False),
     ("staffing:profile", _("Min profil"), Perm.PROFILE_EDIT_OWN, False),
+    ("reporting:run_list", _("Rapporter"), Perm.REPORT_RUN, False),
     ("audit_list", _("Logning"), Perm.AUDIT_VIEW, False),
     ("admin:index", _("Administration"), Perm.STAFF_MANAGE, False),
 ]

@@ -49,6 +49,9 @@ class Perm(StrEnum):
     COURSE_CLOSE = "course.close"  # the closure form
     COURSE_REOPEN = "course.reopen"  # reopen a closed course, with a reason
     POST_CLOSURE_RECORD = "post_closure.record"  # does the child still live at home?
+    REPORT_RUN = "report.run"  # request, watch, cancel, retry report runs; the evaluation PDF
+    REPORT_DATASET = "report.dataset"  # the per-course pseudonymised dataset ("fortroligt")
+    DASHBOARD_VIEW = "dashboard.view"  # the live management dashboard
 
 
 _PRACTITIONER = frozenset(
@@ -99,9 +102,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.INTENSITY_CHANGE,
             Perm.STAFF_FIT_VIEW,
             Perm.COURSE_REOPEN,
+            Perm.REPORT_RUN,
+            Perm.DASHBOARD_VIEW,
         }
     ),
-    Role.PROJEKTLEDER: frozenset({Perm.STATS_VIEW}),
+    Role.PROJEKTLEDER: frozenset({Perm.STATS_VIEW, Perm.REPORT_RUN}),
+    # The project's external evaluator: reports and the pseudonymised dataset, no case files.
+    Role.EVALUATOR: frozenset({Perm.STATS_VIEW, Perm.REPORT_RUN, Perm.REPORT_DATASET}),
     Role.ADMINISTRATOR: frozenset({Perm.STAFF_MANAGE, Perm.ROSTER_MANAGE}),
 }
 assert set(ROLE_PERMISSIONS) == set(Role.values), "every role needs an entry"
@@ -232,3 +239,23 @@ def course_scope(user: "User | AnonymousUser") -> Q:
         own |= Q(pk__in=assignments.values("course_id"))
     visible = apps.get_model("cases", "Family").objects.filter(family_scope(user)).values("pk")
     return Q(family__in=visible) & own
+
+
+def report_course_scope(user: "User | AnonymousUser") -> Q:
+    """The courses whose data a report requested by ``user`` may aggregate, as a filter on
+    Course: a provider's staff (projektleder, leader) report on their provider's courses; an
+    authority's staff on their municipality's families' courses; the evaluator on the
+    courses of the organisation they are attached to, the same way. Reports show only
+    suppressed aggregates (and, to the evaluator, pseudonymised rows) — never case files."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if Perm.REPORT_RUN not in permissions_of(user) and Perm.DASHBOARD_VIEW not in permissions_of(
+        user
+    ):
+        return _NOTHING
+    organisation = user.organisation
+    if organisation is None:
+        return _NOTHING
+    if organisation.is_provider:
+        return Q(provider_id=organisation.pk)
+    return Q(family__municipality_id=organisation.pk)

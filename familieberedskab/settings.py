@@ -225,6 +225,17 @@ STORAGES = {
     },
 }
 
+# Generated reports live here, never under STATIC_ROOT or a served media root.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+# Report files are deleted this many days after they were made (the run stays, marked expired).
+REPORT_FILE_DAYS = env.int("REPORT_FILE_DAYS", default=90)
+# Pseudonyms in the evaluator's dataset: HMAC-SHA256 with this key (stable across runs; not
+# derivable without it). Required in production.
+PSEUDONYM_KEY = _secret("PSEUDONYM_KEY", dev_default="dev-only-pseudonym-key")
+# For tests and demonstrations only: every progress step of a report build waits this many
+# seconds, so a run can be watched (or its worker killed) mid-way. 0 in real use.
+REPORT_STEP_DELAY_SECONDS = env.float("REPORT_STEP_DELAY_SECONDS", default=0.0)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -246,6 +257,11 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, a message whose worker died unacknowledged is delivered again after this
+# many seconds (Redis transport). Longer than the longest task; tests shorten it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -274,6 +290,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.post_closure_reminders_send",
         "schedule": 60 * 60,
     },
+    "reporting-schedules": {"task": "reporting.tasks.schedules_run_due", "schedule": 60 * 60},
+    "reporting-expire": {"task": "reporting.tasks.reports_expire", "schedule": 6 * 60 * 60},
     "lockouts-clear-expired": {
         "task": "familieberedskab.tasks.lockouts_clear_expired",
         "schedule": BEAT_HOUSEKEEPING_SECONDS,

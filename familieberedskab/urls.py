@@ -17,6 +17,7 @@ urlpatterns = [
     path("konto/", include("staffing.urls")),
     path("familier/", include("cases.urls")),
     path("visitation/", include("visitation.urls")),
+    path("rapporter/", include("reporting.urls")),
     path("notifikationer/", include("familieberedskab.views_notifications")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     # Everyone signs in through one door, with the one-time code and the lockout.

@@ -113,9 +113,10 @@ unset FB_REQUIRE_SERVICES FB_REQUIRE_BROWSER
 secret() { "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))'; }
 SECRET_KEY=$(secret)
 CPR_HMAC_KEY=$(secret)
+PSEUDONYM_KEY=$(secret)
 CPR_ENCRYPTION_KEY=$("$BIN/python" -c \
   'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
-export SECRET_KEY CPR_HMAC_KEY CPR_ENCRYPTION_KEY CPR_ENCRYPTION_KEYS=$CPR_ENCRYPTION_KEY
+export SECRET_KEY CPR_HMAC_KEY PSEUDONYM_KEY CPR_ENCRYPTION_KEY CPR_ENCRYPTION_KEYS=$CPR_ENCRYPTION_KEY
 export DEBUG=false DEMO_MODE=false OTP_REQUIRED=true FB_TESTING=false
 export ALLOWED_HOSTS=127.0.0.1,localhost
 # Plain http on loopback; in production a proxy terminates TLS and the redirect stays on.

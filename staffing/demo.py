@@ -30,6 +30,7 @@ DEMO_USERS = (
     DemoUser("leder", "Lene Leder", FAMILIEVAERKSTEDET, (Role.LEDER,)),
     DemoUser("projektleder", "Per Projektleder", FAMILIEVAERKSTEDET, (Role.PROJEKTLEDER,)),
     DemoUser("admin", "Anna Administrator", FAMILIEVAERKSTEDET, (Role.ADMINISTRATOR,)),
+    DemoUser("evaluator", "Eva Evaluator", FAMILIEVAERKSTEDET, (Role.EVALUATOR,)),
 )
 
 

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     LEDER = "leder", _("Leder")
     PROJEKTLEDER = "projektleder", _("Projektleder")
     ADMINISTRATOR = "administrator", _("Administrator")
+    EVALUATOR = "evaluator", _("Evaluator")
 
 
 PRACTITIONER_ROLES = frozenset({Role.BEHANDLER, Role.PAEDAGOG, Role.PSYKOLOG})

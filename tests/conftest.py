@@ -6,6 +6,7 @@ the provider with ``assigned_worker`` (behandler) and ``team_colleague`` (pædag
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -46,6 +47,19 @@ def _fast_and_quiet(settings: object) -> None:
     settings.OTP_REQUIRED = False
     settings.SMALL_NUMBER_THRESHOLD = 5
     settings.HEALTHZ_CACHE_SECONDS = 0  # every test sees a fresh health check
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Report files go to a temporary private storage, never to the checkout's."""
+    from django.utils.functional import empty
+
+    from familieberedskab.storage import private_storage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
+    private_storage._wrapped = empty  # the lazy storage reads the setting again
+    yield
+    private_storage._wrapped = empty
 
 
 @pytest.fixture
@@ -164,3 +178,38 @@ def other_family(vallensbaek, other_municipality_radgiver) -> Family:
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def evaluator(provider) -> User:
+    return UserFactory(username="evaluator", organisation=provider, roles=[Role.EVALUATOR])
+
+
+# Reference data that data migrations seed (competences, legal bases, the activity catalogue,
+# the instruments and their norm bands). A transactional test (live_server, a real worker)
+# empties every table when it ends, so the tests after it would find none: put it back.
+_SEEDS = (
+    ("staffing", "0003_seed_competences"),
+    ("visitation", "0002_seed_legal_bases"),
+    ("cases", "0011_seed_activity_catalogue"),
+    ("cases", "0013_seed_instruments_and_uk_sdq_bands"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for app, name in _SEEDS:
+        importlib.import_module(f"{app}.migrations.{name}").seed(apps, None)

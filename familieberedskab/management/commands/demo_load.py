@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.demo import load_families
+from cases.demo_outcomes import load_outcomes
 from cases.demo_visits import load_visits
 from cases.models import Family
 from staffing.demo import DEMO_PASSWORD, DEMO_USERS, load_people
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Familier i alt: {total}")
         made = load_visitation(users=users)
         self.stdout.write(f"Besøg indlæst: {load_visits(users=users)}")
+        self.stdout.write(f"Målinger indlæst: {load_outcomes(users=users)}")
         # No beat runs in demo mode: bring planned courses whose start date has come up to date.
         courses_activate_due()
         self.stdout.write(f"Henvisninger i alt: {Referral.objects.count()} (nye: {made})")

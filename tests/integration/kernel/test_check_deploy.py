@@ -30,6 +30,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         CPR_ENCRYPTION_KEY=_fernet_key(),
         CPR_HMAC_KEY=secrets.token_urlsafe(32),
+        PSEUDONYM_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="familieberedskab.example.dk",
         CSRF_TRUSTED_ORIGINS="https://familieberedskab.example.dk",
         DATABASE_URL="postgres://familieberedskab@db.invalid:5432/familieberedskab",
@@ -62,7 +63,9 @@ def test_check_deploy_finds_no_issues_with_production_settings() -> None:
     assert "System check identified no issues" in output
 
 
-@pytest.mark.parametrize("secret", ["SECRET_KEY", "CPR_ENCRYPTION_KEY", "CPR_HMAC_KEY"])
+@pytest.mark.parametrize(
+    "secret", ["SECRET_KEY", "CPR_ENCRYPTION_KEY", "CPR_HMAC_KEY", "PSEUDONYM_KEY"]
+)
 def test_production_refuses_to_start_without_a_secret(secret: str) -> None:
     # Empty rather than absent, so that a developer's .env file cannot fill it in.
     result = _manage("check", env=_production_env(**{secret: ""}))

@@ -119,6 +119,9 @@ def world(
         Role.LEDER: leader,
         Role.PROJEKTLEDER: projektleder,
         Role.ADMINISTRATOR: administrator,
+        Role.EVALUATOR: UserFactory(
+            username="evaluator", organisation=provider, roles=[Role.EVALUATOR]
+        ),
     }
     ctx = {"family": family, "other_family": other_family, "users": users}
     for module in _route_modules():
@@ -130,7 +133,10 @@ def world(
 def _call(client, route: Route, name: str, kwargs: dict | None, ctx: dict | None = None):
     url = reverse(name, kwargs=kwargs or None)
     data = route.data(ctx) if callable(route.data) else route.data
-    return getattr(client, route.method)(url, data)
+    response = getattr(client, route.method)(url, data)
+    if response.streaming:  # a report download: read it, which also closes its file
+        b"".join(response.streaming_content)
+    return response
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
@@ -191,9 +197,14 @@ def test_admin_is_open_to_administrator_without_case_files(client, world) -> Non
     client.force_login(world["users"][Role.ADMINISTRATOR])
     assert client.get(reverse("admin:staffing_user_changelist")).status_code == 200
     index = client.get(reverse("admin:index")).content.decode()
-    # No case files in the admin: from the cases app only the activity catalogue.
+    # No case files in the admin: from the cases app only reference data — the activity
+    # catalogue, the outcome instruments and their norm sets.
     cases_links = set(re.findall(r'href="(/admin/cases/[^"/]+/)"', index))
-    assert cases_links == {"/admin/cases/activitytype/"}
+    assert cases_links == {
+        "/admin/cases/activitytype/",
+        "/admin/cases/instrument/",
+        "/admin/cases/normset/",
+    }
 
 
 def test_admin_login_goes_through_the_one_sign_in_door(client) -> None:
