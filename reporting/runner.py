@@ -2,11 +2,12 @@
 
 * One build per run at a time: on PostgreSQL the task holds an advisory lock on the run for
   as long as it builds; a second delivery of the same message (a redelivery while the first
-  still runs) finds the lock taken and leaves. A worker that dies drops its connection and so
-  the lock, and the redelivered message (``acks_late`` + ``reject_on_worker_lost``) builds the
-  run again from the start.
-* Idempotent: a run already done or cancelled is left alone; a new attempt first removes the
-  files an interrupted attempt may have left.
+  still runs) finds the lock taken and leaves — queueing a fresh look a minute later
+  (reporting/tasks.py), in case that build dies. A worker that dies drops its connection and
+  so the lock, and the redelivered message (``acks_late`` + ``reject_on_worker_lost``) builds
+  the run again from the start.
+* Idempotent: a run already done, cancelled or failed is left alone (a retry re-queues it as
+  "queued" first); a new attempt first removes the files an interrupted attempt may have left.
 * Progress and cancellation go through the database: ``step()`` records how far the build has
   come and stops it (``Cancelled``) when someone asked to cancel.
 * Failures: transient database/broker errors propagate so Celery retries; anything else marks
@@ -104,7 +105,9 @@ def run_build(run_id: int, *, task_id: str = "") -> str:
             return "busy"
         with transaction.atomic():
             run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
-            if run is None or run.status in (RunStatus.DONE, RunStatus.CANCELLED):
+            # Finished runs are left alone: a stale delivery must not rebuild a failed run
+            # nobody asked to retry (report_run_retry queues it again as "queued" first).
+            if run is None or run.is_finished:
                 return run.status if run else "missing"
             if run.cancel_requested:
                 run.status = RunStatus.CANCELLED

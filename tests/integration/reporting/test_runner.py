@@ -14,6 +14,7 @@ from django.utils import timezone
 from familieberedskab.models import Notification
 from reporting import runner, tasks
 from reporting.models import FileKind, ReportFile, ReportRun, RunStatus
+from reporting.services import report_run_retry
 
 
 class FakeBuilder:
@@ -195,3 +196,22 @@ def test_busy_delivery_queues_a_fresh_look_instead_of_dropping_the_run(monkeypat
         task.pop_request()
 
     assert sent == [((run.pk,), {"countdown": tasks.BUSY_RETRY_SECONDS})]
+
+
+def test_stale_delivery_leaves_a_failed_run_failed_until_it_is_retried(
+    builder, run, projektleder, celery_mode, django_capture_on_commit_callbacks
+) -> None:
+    celery_mode(eager=True)  # the retry's task runs in-process, with or without a broker
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, attempts=1, finished_at=timezone.now(), error="Fejl"
+    )
+
+    assert runner.run_build(run.pk) == RunStatus.FAILED  # e.g. a redelivered message
+    run.refresh_from_db()
+    assert (run.status, run.attempts, builder.calls) == ("failed", 1, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_run_retry(by=projektleder, run=run)  # queued again, built in-process (eager)
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts, builder.calls) == ("done", 2, 1)
