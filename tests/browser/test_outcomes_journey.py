@@ -5,9 +5,6 @@ downloads the closing summary — the PDF is read back and holds the scores and 
 
 import datetime as dt
 import importlib
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from cases.models import Closure, CourseStatus, Instrument, Measurement
 from familieberedskab.models import AuditAction, AuditEvent
 from tests.browser.conftest import ARTIFACTS, UI
 from tests.browser.test_plan_journey import assert_touch_size
+from tests.pdftext import pdf_text as read_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +27,7 @@ NETWORK_COMMENT = "Mormor hjælper, men er selv syg."
 
 def pdf_text(path: Path, name: str) -> str:
     """The PDF's text in reading layout (table rows on one line), whitespace collapsed."""
-    if not shutil.which("pdftotext"):
-        if os.environ.get("FB_REQUIRE_BROWSER") == "1":
-            pytest.fail("FB_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) missing")
-    ARTIFACTS.mkdir(exist_ok=True)
-    kept = ARTIFACTS / f"{name}.pdf"  # kept beside the screenshots, to look at
-    kept.write_bytes(path.read_bytes())
-    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(kept), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(text.split())
+    return read_pdf(path.read_bytes(), ARTIFACTS / f"{name}.pdf", layout=True)
 
 
 @pytest.fixture

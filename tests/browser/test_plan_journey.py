@@ -5,9 +5,6 @@ the scaling has a trend), adds the grandmother to the network, and prints the pl
 opens in a new tab and holds the goal, the actions, the scaling and the grandmother."""
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -17,6 +14,7 @@ from cases import safety_services as safety
 from cases.models import NetworkMember, SafetyMapping, ScalingRespondent
 from familieberedskab.models import AuditAction, AuditEvent
 from tests.browser.conftest import ARTIFACTS, UI
+from tests.pdftext import pdf_text as read_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -34,20 +32,7 @@ def assert_touch_size(locator: Locator, what: str) -> None:
 
 
 def pdf_text(content: bytes, name: str) -> str:
-    if not shutil.which("pdftotext"):
-        if os.environ.get("FB_REQUIRE_BROWSER") == "1":
-            pytest.fail("FB_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) missing")
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.pdf"  # kept beside the screenshots, to look at
-    path.write_bytes(content)
-    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(text.split())
+    return read_pdf(content, ARTIFACTS / f"{name}.pdf")  # kept beside the screenshots
 
 
 def wait_for_pdf_viewer(popup: Page) -> None:

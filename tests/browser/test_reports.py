@@ -8,10 +8,7 @@ On the embedded default the task runs in the request's process; with REDIS_URL s
 not eager) a real Celery worker runs in a thread of this process and each step of the build
 waits a moment, so the bar is seen on its way."""
 
-import os
 import re
-import shutil
-import subprocess
 import time
 
 import pytest
@@ -27,6 +24,7 @@ from tests.celery_worker import (  # noqa: F401 - fixtures, requested when there
     embedded_worker,
     purge_queue,
 )
+from tests.pdftext import pdf_text as read_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(REDIS_SETEX_DEPRECATED)]
 
@@ -42,20 +40,7 @@ def assert_touch_size(locator: Locator, what: str) -> None:
 
 
 def pdf_text(content: bytes, name: str) -> str:
-    if not shutil.which("pdftotext"):
-        if os.environ.get("FB_REQUIRE_BROWSER") == "1":
-            pytest.fail("FB_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) missing")
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.pdf"  # kept beside the screenshots, to look at
-    path.write_bytes(content)
-    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(text.split())
+    return read_pdf(content, ARTIFACTS / f"{name}.pdf")  # kept beside the screenshots
 
 
 @pytest.fixture

@@ -5,9 +5,6 @@ leader, the closing summary as PDF (read back with pdftotext), a closed course t
 screens refuse to change, the 3/6/12-month reminders and the rådgiver's start-page panel."""
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,6 +42,7 @@ from cases.models import (
 from cases.panels_closure import post_closure_checks
 from familieberedskab.models import AuditAction, AuditEvent, Notification
 from tests.factories.cases import CourseFactory, FamilyFactory, FamilyMemberFactory
+from tests.pdftext import pdf_text as read_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -73,20 +71,8 @@ def noah(family):
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
-    """The PDF's text in reading layout (table rows stay on one line), whitespace collapsed."""
-    if not shutil.which("pdftotext"):
-        if os.environ.get("FB_REQUIRE_BROWSER") == "1":
-            pytest.fail("FB_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) missing")
-    path = tmp_path / "closing.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(text.split())
+    """The PDF's text in reading layout (table rows stay on one line)."""
+    return read_pdf(content, tmp_path / "closing.pdf", layout=True)
 
 
 def url(name, course, *args) -> str:

@@ -6,10 +6,7 @@ trail, and a query count that does not grow with the plan."""
 
 import datetime as dt
 import logging
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,6 +32,7 @@ from cases.models import (
 )
 from cases.views_plan.print import print_context
 from familieberedskab.models import AuditAction, AuditEvent
+from tests.pdftext import pdf_text as read_pdf
 
 GOAL = "Jeg vil have rolige morgener, hvor vi ikke råber."
 ACTION = "Vække børnene kl. 6.45"
@@ -49,19 +47,7 @@ NEXT_MEETING = dt.date(2026, 6, 12)
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
     """The PDF's text with whitespace collapsed (a sentence may wrap across lines)."""
-    if not shutil.which("pdftotext"):
-        if os.environ.get("FB_REQUIRE_BROWSER") == "1":
-            pytest.fail("FB_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) missing")
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(text.split())
+    return read_pdf(content, tmp_path / "plan.pdf")
 
 
 @pytest.fixture

@@ -7,10 +7,7 @@ stores the PDF as the run's file."""
 
 import datetime as dt
 import hashlib
-import os
 import re
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from cases.models import ActivityType, FitScale, FitScore, FitVersion, Visit, Vi
 from reporting import evaluation, runner
 from reporting.models import FileKind, ReportFile, ReportRun, RunStatus
 from tests.integration.reporting.evaluation_world import STREETS, World, build_world, local
+from tests.pdftext import pdf_text as read_pdf
 
 SECTIONS = [
     "1. Omfang",
@@ -44,21 +42,8 @@ def world(projektleder, provider, ishoj, vallensbaek) -> World:
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
-    """The PDF's text, laid out as printed (a table row stays on one line), with whitespace
-    collapsed."""
-    if not shutil.which("pdftotext"):
-        if os.environ.get("FB_REQUIRE_BROWSER") == "1":
-            pytest.fail("FB_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) missing")
-    path = tmp_path / "rapport.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(text.split())
+    """The PDF's text, laid out as printed (a table row stays on one line)."""
+    return read_pdf(content, tmp_path / "rapport.pdf", layout=True)
 
 
 def rendered_html(run: ReportRun) -> tuple[dict, str]:
